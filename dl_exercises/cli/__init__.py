@@ -1,0 +1,1 @@
+"""The ``dlx`` command: one module per command; ``render.py`` alone imports rich."""

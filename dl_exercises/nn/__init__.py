@@ -1,0 +1,1 @@
+"""Keras 3 layers and block builders used by the exercises."""

@@ -1,0 +1,104 @@
+"""Result and its parts: plain dataclasses with a stable, append-only ``to_dict()``.
+
+No rich and no TensorFlow here: a Result is what an exercise hands back and
+what ``--json`` prints (DESIGN.md, Result).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+SCHEMA_VERSION = 1
+
+
+@dataclass
+class Metric:
+    """One measured number (or short vector of numbers) and how to read it."""
+
+    value: Any
+    unit: str = ""
+    note: str = ""
+
+    def is_finite(self) -> bool:
+        values = self.value if isinstance(self.value, (list, tuple)) else [self.value]
+        return all(isinstance(v, (int, float)) and math.isfinite(v) for v in values)
+
+
+@dataclass
+class DataUsage:
+    """The data set a run actually used: its name, where it came from, and sizes."""
+
+    name: str
+    source: str
+    sizes: dict[str, int] = field(default_factory=dict)
+    note: str = ""
+
+
+@dataclass
+class TargetCheck:
+    metric: str
+    bound: str
+    value: Any
+    met: bool
+
+
+@dataclass
+class Table:
+    """An extra table of rows an exercise shows (a grid, a comparison)."""
+
+    title: str
+    columns: list[str]
+    rows: list[list[Any]]
+
+
+@dataclass
+class Result:
+    id: str
+    title: str
+    budget: str
+    seed: int
+    status: str = "ok"  # ok | target_missed | failed | interrupted
+    title_ja: str = ""
+    section: str = ""
+    data: list[DataUsage] = field(default_factory=list)
+    metrics: dict[str, Metric] = field(default_factory=dict)
+    targets: list[TargetCheck] = field(default_factory=list)
+    course: dict[str, dict[str, Any]] = field(default_factory=dict)
+    params: dict[str, Any] = field(default_factory=dict)
+    wall_time_s: float = 0.0
+    train_time_s: float = 0.0
+    environment: dict[str, Any] = field(default_factory=dict)
+    artifacts: list[str] = field(default_factory=list)
+    tables: list[Table] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    error: str = ""
+
+    @property
+    def missed(self) -> list[TargetCheck]:
+        return [t for t in self.targets if not t.met]
+
+    def to_dict(self) -> dict[str, Any]:
+        out = asdict(self)
+        out["schema"] = SCHEMA_VERSION
+        return _jsonable(out)
+
+    def to_json(self, indent: int | None = 2) -> str:
+        return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False)
+
+
+def _jsonable(value: Any) -> Any:
+    """numpy scalars and arrays, tuples and paths into plain JSON values; NaN becomes null."""
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    if hasattr(value, "tolist"):
+        return _jsonable(value.tolist())
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, (str, int, bool)) or value is None:
+        return value
+    return str(value)

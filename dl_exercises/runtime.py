@@ -1,0 +1,150 @@
+"""TensorFlow environment, seeding, environment report and Keras fit helpers.
+
+``import tensorflow`` costs seconds, so nothing here imports it at module
+level: ``tf_keras()`` sets the environment first (quiet logs, deterministic
+ops) and then imports, once (DESIGN.md, Performance rules).
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import platform
+import random
+import sys
+from typing import Any, Callable
+
+import numpy as np
+
+from .errors import NonFiniteLoss
+
+
+def prepare_tf_environment() -> None:
+    """Environment variables that must be set before TensorFlow is first imported."""
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    os.environ.setdefault("KERAS_BACKEND", "tensorflow")
+    os.environ.setdefault("ABSL_MIN_LOG_LEVEL", "3")
+
+
+_TF_READY = False
+
+
+def tf_keras():
+    """Import and configure TensorFlow and Keras; returns ``(tf, keras)``."""
+    global _TF_READY
+    prepare_tf_environment()
+    import tensorflow as tf  # noqa: WPS433 (deliberately lazy)
+    import keras
+
+    if not _TF_READY:
+        tf.get_logger().setLevel("ERROR")
+        try:
+            tf.config.experimental.enable_op_determinism()
+        except Exception:  # older or unusual builds: determinism is best effort
+            pass
+        keras.utils.disable_interactive_logging()
+        _TF_READY = True
+    return tf, keras
+
+
+def seed_everything(seed: int) -> None:
+    """Seed Python, numpy and, if already imported, TensorFlow/Keras."""
+    random.seed(seed)
+    np.random.seed(seed % (2**32))
+    if "keras" in sys.modules:
+        import keras
+
+        keras.utils.set_random_seed(seed)
+
+
+def environment(tf_loaded: bool | None = None) -> dict[str, Any]:
+    """Versions, backend, devices, threads and determinism settings (``dlx env``)."""
+    from . import __version__
+
+    info: dict[str, Any] = {
+        "dlx": __version__,
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "numpy": np.__version__,
+        "cpu_count": os.cpu_count(),
+    }
+    if tf_loaded is None:
+        tf_loaded = "tensorflow" in sys.modules
+    if tf_loaded:
+        tf, keras = tf_keras()
+        info.update(
+            {
+                "tensorflow": tf.__version__,
+                "keras": keras.__version__,
+                "backend": keras.backend.backend(),
+                "devices": [d.name for d in tf.config.list_logical_devices()],
+                "gpus": len(tf.config.list_physical_devices("GPU")),
+                "intra_op_threads": tf.config.threading.get_intra_op_parallelism_threads() or "auto",
+                "inter_op_threads": tf.config.threading.get_inter_op_parallelism_threads() or "auto",
+                "op_determinism": _op_determinism(tf),
+            }
+        )
+    return info
+
+
+def _op_determinism(tf) -> bool | str:
+    try:
+        return bool(tf.config.experimental.is_op_determinism_enabled())
+    except Exception:
+        return "unknown"
+
+
+def check_finite(value: float, where: str) -> float:
+    """Raise ``NonFiniteLoss`` (one line, exit 1) when a loss is NaN or Inf."""
+    value = float(value)
+    if not math.isfinite(value):
+        raise NonFiniteLoss(f"loss became {value} {where}; training stopped (try a smaller learning rate)")
+    return value
+
+
+def keras_callbacks(
+    *,
+    epochs: int,
+    label: str,
+    reporter,
+    on_epoch: Callable[[int, dict], None] | None = None,
+    steps_per_epoch: int | None = None,
+) -> list:
+    """Progress, history and NaN guard for ``model.fit``; Keras's own output stays off."""
+    _, keras = tf_keras()
+
+    class _DlxCallback(keras.callbacks.Callback):
+        def on_train_begin(self, logs=None):
+            self._task = reporter.task(label, total=epochs * steps_per_epoch if steps_per_epoch else epochs)
+            self._epoch = 0
+
+        def on_train_batch_end(self, batch, logs=None):
+            logs = logs or {}
+            loss = logs.get("loss")
+            if loss is not None and not math.isfinite(float(loss)):
+                self.model.stop_training = True
+                self._task.close()
+                check_finite(loss, f"in {label} at epoch {self._epoch + 1}, batch {batch + 1}")
+            if steps_per_epoch:
+                self._task.advance(1)
+
+        def on_epoch_begin(self, epoch, logs=None):
+            self._epoch = epoch
+
+        def on_epoch_end(self, epoch, logs=None):
+            logs = {k: float(v) for k, v in (logs or {}).items() if np.ndim(v) == 0}
+            if not steps_per_epoch:
+                self._task.advance(1)
+            self._task.describe(_short_logs(logs))
+            if on_epoch:
+                on_epoch(epoch, logs)
+
+        def on_train_end(self, logs=None):
+            self._task.close()
+
+    return [_DlxCallback()]
+
+
+def _short_logs(logs: dict) -> str:
+    keys = [k for k in ("loss", "accuracy", "val_loss", "val_accuracy") if k in logs]
+    return " ".join(f"{k}={logs[k]:.4f}" for k in keys)
