@@ -1,0 +1,52 @@
+"""What every command shares: the global options and turning errors into one line and an exit code."""
+
+from __future__ import annotations
+
+import functools
+import os
+from typing import Callable
+
+import typer
+
+from ..errors import EXIT_FAILED, EXIT_INTERRUPTED, DlxError
+
+
+def debug_from_env() -> bool:
+    return os.environ.get("DLX_DEBUG", "") not in ("", "0")
+
+
+class State:
+    debug: bool = debug_from_env()
+    lang: str | None = None
+
+
+state = State()
+
+
+def handle_errors(func: Callable) -> Callable:
+    """One-line message and exit code for ``DlxError``; 130 for Ctrl-C; tracebacks only with ``--debug``."""
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        from . import render
+
+        try:
+            return func(*args, **kwargs)
+        except typer.Exit:
+            raise
+        except DlxError as exc:
+            if state.debug:
+                raise
+            render.error(str(exc))
+            raise typer.Exit(exc.exit_code) from None
+        except KeyboardInterrupt:
+            render.error("interrupted")
+            raise typer.Exit(EXIT_INTERRUPTED) from None
+        except Exception as exc:  # an internal error: still one line unless --debug
+            if state.debug:
+                raise
+            first = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+            render.error(f"{type(exc).__name__}: {first} (rerun with --debug for the traceback)")
+            raise typer.Exit(EXIT_FAILED) from None
+
+    return wrapper

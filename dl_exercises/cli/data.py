@@ -1,0 +1,61 @@
+"""``dlx data list | fetch NAME | verify``: where each data set comes from, and checksums."""
+
+from __future__ import annotations
+
+import json
+
+import typer
+
+from .. import datasets
+from ..errors import DlxError, UsageError
+from .common import handle_errors
+
+data_app = typer.Typer(help="Data sets: which exist, where each is cached, fetch with checksum, verify.", no_args_is_help=True)
+
+
+@data_app.command("list")
+@handle_errors
+def data_list(as_json: bool = typer.Option(False, "--json", help="print JSON on stdout")) -> None:
+    """Each data set, whether it is available here, and from where (or how to get it)."""
+    rows = []
+    for info in datasets.all_datasets():
+        ok, where = info.status()
+        rows.append({"name": info.name, "kind": info.kind, "available": ok, "where": where,
+                     "fallback": info.fallback, "description": info.description})
+    if as_json:
+        typer.echo(json.dumps(rows, indent=2, ensure_ascii=False))
+        return
+    from . import render
+
+    render.print_rows(None, ["name", "kind", "here", "where", "description"],
+                      [[r["name"], r["kind"], "✓" if r["available"] else "✗", r["where"], r["description"]] for r in rows])
+
+
+@data_app.command("fetch")
+@handle_errors
+def data_fetch(name: str = typer.Argument(..., help="data set to download into the cache")) -> None:
+    """Download a data set into dlx's cache (sha256 checked; an interrupted download leaves nothing)."""
+    info = datasets.get(name)
+    if info.fetch is None:
+        raise UsageError(f"{name} needs no download ({info.status()[1]})")
+    where = info.fetch()
+    typer.echo(f"{name}: {where}")
+
+
+@data_app.command("verify")
+@handle_errors
+def data_verify() -> None:
+    """Check the sha256 of every cached file; exit 1 if any is corrupted."""
+    from . import render
+
+    rows = []
+    for info in datasets.all_datasets():
+        if info.verify:
+            rows += [[info.name, path, "ok" if ok else "BAD", detail] for path, ok, detail in info.verify()]
+    if not rows:
+        typer.echo("nothing cached to verify")
+        return
+    render.print_rows(None, ["data set", "file", "status", "detail"], rows)
+    bad = [r for r in rows if r[2] != "ok"]
+    if bad:
+        raise DlxError(f"{len(bad)} file(s) failed verification; delete them and run `dlx data fetch NAME`")
