@@ -96,7 +96,7 @@ def result_table(result: dict, lang: str = "en") -> list:
     course = result.get("course", {})
     table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
     for key, justify in (("metric", "left"), ("dlx", "right"), ("target", "right"), ("course", "right")):
-        table.add_column(_w(lang, key), justify=justify, overflow="fold")
+        table.add_column(_w(lang, key), justify=justify, overflow="fold", no_wrap=key == "metric")
     names = list(result.get("metrics", {}))
     names += [n for n in list(targets) + list(course) if n not in names]
     for name in names:
@@ -148,7 +148,7 @@ def print_result(result: dict, lang: str = "en") -> None:
 def print_spec_list(specs: Iterable, lang: str = "en") -> None:
     table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
     for key in ("id", "title", "section", "data", "tags"):
-        table.add_column(_w(lang, key), overflow="fold")
+        table.add_column(_w(lang, key), overflow="fold", no_wrap=key in ("id", "section"))
     count = 0
     for spec in specs:
         title = spec.title_ja if lang == "ja" else spec.title
@@ -170,8 +170,8 @@ def print_spec(spec, lang: str = "en") -> None:
         for col in ("name", "default", "smoke", "quick", "full", "allowed", "help"):
             table.add_column(col, overflow="fold")
         for name, p in d["params"].items():
-            per_budget = [fmt(d["budgets"][b].get(name, p["default"])) for b in ("smoke", "quick", "full")]
-            table.add_row(name, fmt(p["default"]), *per_budget, p["allowed"], p["help"])
+            per_budget = [str(d["budgets"][b].get(name, p["default"])) for b in ("smoke", "quick", "full")]
+            table.add_row(name, str(p["default"]), *per_budget, p["allowed"], p["help"])
         stdout.print(table)
     targets = [(b, m, t) for b, ts in d["targets"].items() for m, t in ts.items()]
     if targets:
