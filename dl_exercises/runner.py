@@ -185,6 +185,7 @@ def run_exercise(
     reporter=None,
 ) -> Result:
     """Run ``spec`` and return its Result; ``DlxError``/``KeyboardInterrupt`` propagate after saving."""
+    runtime.prepare_tf_environment()  # before any exercise imports TensorFlow
     params = spec.params_for(budget, overrides)
     if dataset is not None and dataset not in spec.data:
         allowed = ", ".join(spec.data) or "none"

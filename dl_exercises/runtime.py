@@ -7,6 +7,7 @@ ops) and then imports, once (DESIGN.md, Performance rules).
 
 from __future__ import annotations
 
+import contextlib
 import math
 import os
 import platform
@@ -33,7 +34,10 @@ def tf_keras():
     """Import and configure TensorFlow and Keras; returns ``(tf, keras)``."""
     global _TF_READY
     prepare_tf_environment()
-    import tensorflow as tf  # noqa: WPS433 (deliberately lazy)
+    if "tensorflow" not in sys.modules:
+        with _quiet_native_stderr():
+            import tensorflow  # noqa: F401 (deliberately lazy)
+    import tensorflow as tf
     import keras
 
     if not _TF_READY:
@@ -45,6 +49,28 @@ def tf_keras():
         keras.utils.disable_interactive_logging()
         _TF_READY = True
     return tf, keras
+
+
+@contextlib.contextmanager
+def _quiet_native_stderr():
+    """Silence what TensorFlow's C++ side prints while it loads.
+
+    TF 2.21 writes absl notices (oneDNN, CPU features) to file descriptor 2
+    before ``TF_CPP_MIN_LOG_LEVEL`` takes effect; a run's stderr should carry
+    only dlx's own progress and notices. Python exceptions still propagate.
+    """
+    try:
+        saved = os.dup(2)
+    except OSError:  # no usable stderr descriptor (some embedded hosts)
+        yield
+        return
+    try:
+        with open(os.devnull, "w") as devnull:
+            os.dup2(devnull.fileno(), 2)
+            yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
 
 
 def seed_everything(seed: int) -> None:

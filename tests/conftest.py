@@ -8,7 +8,9 @@ from pathlib import Path
 import pytest
 
 os.environ["DLX_OFFLINE"] = "1"
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+from dl_exercises.runtime import prepare_tf_environment  # noqa: E402
+
+prepare_tf_environment()
 
 SHARED_ENJA = Path(__file__).resolve().parents[2] / "shared" / "data" / "small_parallel_enja"
 
