@@ -1,0 +1,206 @@
+"""Day4 Section5: the Transformer (encoder–decoder, multi-head attention, positional encoding).
+
+The default data set is ``dates`` (dates in many forms → ISO, character
+level; embedded, no download); ``--dataset enja`` trains English → Japanese on
+small_parallel_enja and reports corpus BLEU on its test split. Layers live in
+``dl_exercises.nn`` (``positional_encoding``, ``attention``, ``transformer``,
+``decoding``). No TensorFlow at module level: ``dlx list`` imports this module.
+"""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+
+from ..registry import Param, exercise
+
+# Source/target lengths the model is built for (positions of the PE table).
+_MAX_TARGET_TOKENS = {"dates": 11, "enja": 20}  # tokens after <s>, </s> included (enja: 4-16 words + "。")
+
+# XLA measured on 2 shared CPU cores, quick model (d_model 64, 2+2 layers, batch 64,
+# dates): see _XLA_NOTE; the default follows that measurement.
+_XLA_NOTE = "jit_compile default chosen from a side-by-side measurement (see day4_transformer.py)"
+
+
+@exercise(
+    "day4.transformer",
+    title="Transformer: encoder–decoder with multi-head attention",
+    title_ja="Transformer（Multi-Head Attention・位置エンコーディング）",
+    section="Day4 Section5",
+    data=("dates", "enja"),
+    tags=("keras", "attention", "seq2seq", "transformer"),
+    params={
+        "epochs": Param(int, 8, min=1, help="training epochs"),
+        "n_train": Param(int, 12000, min=10, help="training pairs (enja: at most 50,000)"),
+        "n_test": Param(int, 1000, min=1, help="held-out pairs decoded for the metrics (enja: at most 500)"),
+        "num_layers": Param(int, 2, min=1, help="encoder and decoder layers (the paper: 6)"),
+        "d_model": Param(int, 64, min=2, help="model width (the paper: 512)"),
+        "num_heads": Param(int, 4, min=1, help="attention heads (the paper: 8)"),
+        "d_ff": Param(int, 128, min=1, help="FFN inner width (the paper: 2048)"),
+        "dropout": Param(float, 0.1, min=0.0, max=0.9, help="dropout rate (the paper: 0.1)"),
+        "batch_size": Param(int, 64, min=1, help="pairs per step"),
+        "warmup_steps": Param(int, 400, min=1, help="linear warm-up steps of the paper's schedule (the paper: 4000)"),
+        "lr_scale": Param(float, 1.0, min=0.0, min_inclusive=False, help="multiplies the paper's learning-rate schedule"),
+        "label_smoothing": Param(float, 0.0, min=0.0, max=0.5, help="label smoothing ε (the paper: 0.1)"),
+        "beam_width": Param(int, 4, min=1, help="beam width for beam-search decoding (1 = greedy only)"),
+        "share_embeddings": Param(bool, False, help="one embedding table for source and target (as the course's example 5.1)"),
+        "jit_compile": Param(bool, False, help="compile the training step with XLA"),
+        "data_dir": Param(str, "", help="enja only: directory holding train/dev/test .en/.ja (default: cache or $DLX_DATA_DIR)"),
+    },
+    budgets={
+        "smoke": {"epochs": 1, "n_train": 256, "n_test": 32, "d_model": 16, "num_heads": 2, "d_ff": 32,
+                  "num_layers": 1, "batch_size": 64, "beam_width": 2},
+        "quick": {},
+        "full": {"epochs": 15, "n_train": 50000, "n_test": 500, "num_layers": 3, "d_model": 256, "num_heads": 8,
+                 "d_ff": 1024, "batch_size": 128, "warmup_steps": 4000, "label_smoothing": 0.1},
+    },
+    targets={"quick": {"sequence_accuracy": ">= 0.99"}},
+    course={"bleu": (35.9, "small_parallel_enja valid BLEU after 15 epochs on a GPU (SYLLABUS.md, day4.transformer)")},
+)
+def transformer(ctx):
+    """Train an encoder–decoder Transformer with teacher forcing; decode greedily and by beam search (Day4 Section5)."""
+    p = ctx.params
+    name = ctx.dataset or "dates"
+    kwargs = {"n_train": p["n_train"], "n_test": p["n_test"]}
+    if name == "enja" and p["data_dir"]:
+        kwargs["data_dir"] = p["data_dir"]
+    data = ctx.load_data(name, **kwargs)
+    e = data.extra
+    level = e.get("level", "char")
+    src_vocab, tgt_vocab = e["source_vocab"], e["target_vocab"]
+    src_train, tgt_train, src_test, tgt_test = e["src_train"], e["tgt_train"], e["src_test"], e["tgt_test"]
+    if p["share_embeddings"]:
+        src_vocab, tgt_vocab, src_train, tgt_train, src_test, tgt_test = _joint_vocab(data, level)
+
+    tf, keras = ctx.keras()
+    from ..nn.transformer import MaskedSparseCrossentropy, TransformerSchedule, build_transformer, masked_accuracy
+
+    max_target = tgt_train.shape[1] - 1
+    models = build_transformer(
+        len(src_vocab), len(tgt_vocab), num_layers=p["num_layers"], d_model=p["d_model"], num_heads=p["num_heads"],
+        d_ff=p["d_ff"], dropout=p["dropout"], max_steps=max(src_train.shape[1], max_target) + 1,
+        share_embeddings=p["share_embeddings"], name="transformer",
+    )
+    schedule = TransformerSchedule(p["d_model"], p["warmup_steps"], p["lr_scale"])
+    models.model.compile(
+        optimizer=keras.optimizers.Adam(schedule, beta_1=0.9, beta_2=0.98, epsilon=1e-9),
+        loss=MaskedSparseCrossentropy(p["label_smoothing"]),
+        metrics=[masked_accuracy],
+        jit_compile=p["jit_compile"],
+    )
+    steps_per_epoch = int(np.ceil(len(src_train) / p["batch_size"]))
+    with ctx.training():
+        start = time.perf_counter()
+        models.model.fit(
+            [src_train, tgt_train[:, :-1]], tgt_train[:, 1:], batch_size=p["batch_size"], epochs=p["epochs"],
+            shuffle=True, verbose=0,
+            callbacks=ctx.callbacks(epochs=p["epochs"], label="transformer", steps_per_epoch=steps_per_epoch),
+        )
+        train_s = time.perf_counter() - start
+    ctx.metric("train_steps_per_s", round(steps_per_epoch * p["epochs"] / train_s, 1), "steps/s",
+               note=f"batch {p['batch_size']}, jit_compile={p['jit_compile']}, first step's tracing included")
+
+    from ..nn.decoding import beam_search_decode, greedy_decode
+    from ..nn.transformer import make_log_probs_fn
+
+    log_probs_fn = make_log_probs_fn(models, src_test)
+    start = time.perf_counter()
+    greedy = greedy_decode(log_probs_fn, len(src_test), max_target)
+    greedy_s = time.perf_counter() - start
+    join = "".join if level == "char" else " ".join
+    hyps = [join(tgt_vocab.decode(row)) for row in greedy]
+    refs = [join(tgt_vocab.decode(row)) for row in tgt_test]
+    seq_acc, tok_acc = _accuracies(greedy, tgt_test[:, 1:])
+    ctx.metric("sequence_accuracy", round(seq_acc, 4), note=f"greedy decoding, {len(hyps)} held-out {name} pairs")
+    ctx.metric("token_accuracy", round(tok_acc, 4), note="greedy output vs reference, position by position, </s> included")
+    beam_hyps = None
+    if p["beam_width"] > 1:
+        start = time.perf_counter()
+        beam = beam_search_decode(log_probs_fn, len(src_test), max_target, beam_width=p["beam_width"])
+        beam_s = time.perf_counter() - start
+        beam_hyps = [join(tgt_vocab.decode(row)) for row in beam]
+        ctx.metric("beam_sequence_accuracy", round(_accuracies(beam, tgt_test[:, 1:])[0], 4),
+                   note=f"beam width {p['beam_width']}")
+    if name == "enja":
+        _report_bleu(ctx, hyps, refs, beam_hyps, p)
+    rows = [["greedy", round(seq_acc, 4), round(tok_acc, 4), round(greedy_s, 2)]]
+    if beam_hyps is not None:
+        rows.append([f"beam {p['beam_width']}", ctx.result.metrics["beam_sequence_accuracy"].value, "", round(beam_s, 2)])
+    ctx.table(f"Decoding {len(hyps)} held-out {name} pairs", ["decoder", "sequence acc", "token acc", "time s"], rows)
+    sources = [join(src_vocab.decode(row)) for row in src_test]
+    shown = range(min(6, len(hyps)))
+    ctx.table("Example translations (greedy)", ["source", "reference", "output", "ok"],
+              [[sources[i], refs[i], hyps[i], "✓" if hyps[i] == refs[i] else "✗"] for i in shown])
+    ctx.note(f"training: {p['epochs']} epochs × {steps_per_epoch} steps, {train_s:.1f} s; {_XLA_NOTE}")
+    _attention_heatmap(ctx, models, src_test[:1], greedy[:1], src_vocab, tgt_vocab)
+
+
+def _joint_vocab(data, level):
+    """Re-encode sources and targets with one vocabulary (source tokens first) for shared embeddings."""
+    from ..text.vocab import Vocab
+
+    e = data.extra
+    joint = Vocab(e["source_vocab"].itos[4:] + e["target_vocab"].itos[4:])
+    split = list if level == "char" else (lambda s: s.split(" "))
+
+    def enc(strings, like, target):
+        return joint.encode_batch([split(str(s)) for s in strings], like.shape[1], bos=target, eos=target)
+
+    return (joint, joint, enc(data.x_train, e["src_train"], False), enc(data.y_train, e["tgt_train"], True),
+            enc(data.x_test, e["src_test"], False), enc(data.y_test, e["tgt_test"], True))
+
+
+def _accuracies(decoded: np.ndarray, reference: np.ndarray) -> tuple[float, float]:
+    """Whole-sequence and per-position accuracy; both arrays (N, L) padded with 0 after </s>."""
+    width = min(decoded.shape[1], reference.shape[1])
+    dec = np.zeros((len(decoded), max(decoded.shape[1], reference.shape[1])), np.int32)
+    ref = np.zeros_like(dec)
+    dec[:, : decoded.shape[1]] = decoded
+    ref[:, : reference.shape[1]] = reference
+    del width
+    seq = float(np.mean(np.all(dec == ref, axis=1)))
+    real = ref != 0
+    tok = float(np.sum((dec == ref) & real) / max(int(np.sum(real)), 1))
+    return seq, tok
+
+
+def _report_bleu(ctx, hyps, refs, beam_hyps, p):
+    from ..text.bleu import corpus_bleu
+
+    greedy = corpus_bleu(hyps, refs)
+    ctx.metric("bleu", round(greedy.score, 2), note=f"test split, corpus BLEU-4 on the corpus's tokens, greedy; {greedy}")
+    best = hyps
+    if beam_hyps is not None:
+        beam = corpus_bleu(beam_hyps, refs)
+        ctx.metric("bleu_beam", round(beam.score, 2), note=f"beam width {p['beam_width']}; {beam}")
+        best = beam_hyps if beam.score >= greedy.score else hyps
+    path = ctx.artifact_path("hypotheses.ja.txt")
+    if path is not None:
+        path.write_text("".join(" ".join(h.split()) + "\n" for h in best), encoding="utf-8")
+    ctx.note("BLEU is on the test split; the course's 35.9 is valid BLEU after 15 epochs on a GPU")
+
+
+def _attention_heatmap(ctx, models, source, decoded, src_vocab, tgt_vocab):
+    """Encoder–decoder attention (last layer, mean over heads) of one example, as attention.png."""
+    if ctx.out is None:
+        return
+    from ..text.vocab import BOS, EOS
+
+    src_tokens = src_vocab.decode(source[0])
+    row = list(decoded[0])
+    steps = row[: row.index(EOS) + 1] if EOS in row else row  # the tokens output, </s> included
+    labels = [tgt_vocab.itos[i] for i in steps]
+    prefix = np.array([[BOS] + steps[:-1]], dtype=np.int32)
+    memory = np.asarray(models.encoder(source, training=False))
+    _, weights = models.decoder([prefix, memory, source], training=False)
+    grid = np.asarray(weights)[0].mean(axis=0)[:, : len(src_tokens)]
+    plt = ctx.pyplot()
+    fig, ax = plt.subplots(figsize=(max(4, 0.3 * len(src_tokens) + 2), max(3, 0.3 * len(steps) + 1.5)))
+    ax.imshow(grid, cmap="viridis", aspect="auto")
+    ax.set_xticks(range(len(src_tokens)), src_tokens, fontsize=8, rotation=90 if len(src_tokens) > 30 else 0)
+    ax.set_yticks(range(len(steps)), labels, fontsize=8)
+    ax.set_xlabel("source")
+    ax.set_ylabel("output")
+    ax.set_title("encoder–decoder attention (last layer, mean of heads)")
+    ctx.save_figure(fig, "attention.png")

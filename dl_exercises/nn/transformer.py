@@ -1,0 +1,480 @@
+"""Transformer encoder–decoder blocks and a builder (Vaswani et al. 2017; Day4 Section5).
+
+Pieces, each a serializable Keras layer: ``AddNorm`` (residual + layer
+normalization), ``PositionwiseFeedForward`` (two dense layers, ReLU between),
+``TransformerEncoderLayer`` (self-attention, FFN), ``TransformerDecoderLayer``
+(masked self-attention, encoder–decoder attention, FFN), ``TokenEmbedding``
+(embedding × √d_model + the course's ``PositionalEncoding``). ``build_transformer``
+wires them into three functional models that share weights: one for teacher-
+forced training, one that encodes, one that decodes a step. Also the paper's
+learning-rate schedule and a padded, label-smoothed cross-entropy.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import NamedTuple
+
+import keras
+from keras import ops
+
+from .attention import MultiHeadAttention, padding_mask
+from .positional_encoding import PositionalEncoding
+
+
+def _check_positive_int(name, value):
+    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+        raise ValueError(f"{name} must be a positive integer. Received: {name}={value}")
+
+
+def _check_rate(name, value):
+    if not 0.0 <= float(value) < 1.0:
+        raise ValueError(f"{name} must be in [0, 1). Received: {name}={value}")
+
+
+@keras.saving.register_keras_serializable(package="dlx")
+class AddNorm(keras.layers.Layer):
+    """Add & Norm: ``LayerNorm(x + Dropout(sublayer(x)))`` (Day4 Section5, post-norm as in the paper).
+
+    Args:
+        dropout: dropout rate on the sublayer output.
+        epsilon: layer-normalization epsilon.
+
+    Call arguments:
+        inputs: ``(x, sublayer_output)``, both ``(batch, steps, d_model)``.
+
+    Returns:
+        ``(batch, steps, d_model)``.
+    """
+
+    def __init__(self, dropout: float = 0.0, epsilon: float = 1e-6, **kwargs):
+        super().__init__(**kwargs)
+        _check_rate("dropout", dropout)
+        if not epsilon > 0:
+            raise ValueError(f"epsilon must be positive. Received: epsilon={epsilon}")
+        self.dropout = float(dropout)
+        self.epsilon = float(epsilon)
+
+    def build(self, input_shape):
+        self.dropout_layer = keras.layers.Dropout(self.dropout)
+        self.norm = keras.layers.LayerNormalization(epsilon=self.epsilon, name="layer_norm", dtype=self.dtype_policy)
+        self.norm.build(input_shape[0])
+        self.built = True
+
+    def call(self, inputs, training=None):
+        x, sub = inputs
+        return self.norm(x + self.dropout_layer(sub, training=training))
+
+    def get_config(self):
+        return {**super().get_config(), "dropout": self.dropout, "epsilon": self.epsilon}
+
+
+@keras.saving.register_keras_serializable(package="dlx")
+class PositionwiseFeedForward(keras.layers.Layer):
+    """FFN(x) = max(0, x W1 + b1) W2 + b2, applied to every position alike (Day4 Section5).
+
+    Args:
+        d_model: input and output width.
+        d_ff: inner width.
+        activation: inner activation (``"relu"`` in the paper).
+
+    Call arguments:
+        inputs: ``(batch, steps, d_model)``.
+
+    Returns:
+        ``(batch, steps, d_model)``.
+    """
+
+    def __init__(self, d_model: int, d_ff: int, activation: str = "relu", **kwargs):
+        super().__init__(**kwargs)
+        _check_positive_int("d_model", d_model)
+        _check_positive_int("d_ff", d_ff)
+        self.d_model = d_model
+        self.d_ff = d_ff
+        self.activation = activation
+
+    def build(self, input_shape):
+        self.inner = keras.layers.Dense(self.d_ff, activation=self.activation, name="inner", dtype=self.dtype_policy)
+        self.outer = keras.layers.Dense(self.d_model, name="outer", dtype=self.dtype_policy)
+        self.inner.build(input_shape)
+        self.outer.build(tuple(input_shape[:-1]) + (self.d_ff,))
+        self.built = True
+
+    def call(self, inputs):
+        return self.outer(self.inner(inputs))
+
+    def get_config(self):
+        return {**super().get_config(), "d_model": self.d_model, "d_ff": self.d_ff, "activation": self.activation}
+
+
+class _BlockBase(keras.layers.Layer):
+    def __init__(self, d_model: int, num_heads: int, d_ff: int, dropout: float = 0.1, **kwargs):
+        super().__init__(**kwargs)
+        _check_positive_int("d_model", d_model)
+        _check_positive_int("num_heads", num_heads)
+        _check_positive_int("d_ff", d_ff)
+        _check_rate("dropout", dropout)
+        if d_model % num_heads:
+            raise ValueError(f"d_model must be divisible by num_heads. Received: d_model={d_model}, num_heads={num_heads}")
+        self.d_model = d_model
+        self.num_heads = num_heads
+        self.d_ff = d_ff
+        self.dropout = float(dropout)
+
+    def _attention(self, name):
+        return MultiHeadAttention(self.num_heads, self.d_model // self.num_heads, dropout=self.dropout,
+                                  name=name, dtype=self.dtype_policy)
+
+    def get_config(self):
+        return {**super().get_config(), "d_model": self.d_model, "num_heads": self.num_heads,
+                "d_ff": self.d_ff, "dropout": self.dropout}
+
+
+@keras.saving.register_keras_serializable(package="dlx")
+class TransformerEncoderLayer(_BlockBase):
+    """One encoder layer: self-attention → Add & Norm → FFN → Add & Norm (Day4 Section5).
+
+    Args:
+        d_model: model width.
+        num_heads: attention heads (``d_model`` must be divisible by it).
+        d_ff: FFN inner width.
+        dropout: dropout rate (attention weights and sublayer outputs).
+
+    Call arguments:
+        x: ``(batch, S, d_model)``.
+        mask: optional bool ``(batch, 1, S)`` padding mask (``True`` = real token).
+
+    Returns:
+        ``(batch, S, d_model)``.
+    """
+
+    def build(self, input_shape):
+        self.self_attention = self._attention("self_attention")
+        self.self_attention.build(input_shape, input_shape)
+        self.add_norm_1 = AddNorm(self.dropout, name="add_norm_1", dtype=self.dtype_policy)
+        self.ffn = PositionwiseFeedForward(self.d_model, self.d_ff, name="ffn", dtype=self.dtype_policy)
+        self.ffn.build(input_shape)
+        self.add_norm_2 = AddNorm(self.dropout, name="add_norm_2", dtype=self.dtype_policy)
+        self.add_norm_1.build((input_shape, input_shape))
+        self.add_norm_2.build((input_shape, input_shape))
+        self.built = True
+
+    def call(self, x, mask=None, training=None):
+        attended = self.self_attention(x, x, attention_mask=mask, training=training)
+        x = self.add_norm_1((x, attended), training=training)
+        return self.add_norm_2((x, self.ffn(x)), training=training)
+
+    def compute_mask(self, x, mask=None):
+        return None
+
+
+@keras.saving.register_keras_serializable(package="dlx")
+class TransformerDecoderLayer(_BlockBase):
+    """One decoder layer: masked self-attention, encoder–decoder attention, FFN, each with Add & Norm (Day4 Section5).
+
+    Args:
+        d_model: model width.
+        num_heads: attention heads.
+        d_ff: FFN inner width.
+        dropout: dropout rate.
+
+    Call arguments:
+        y: decoder input ``(batch, T, d_model)``.
+        memory: encoder output ``(batch, S, d_model)``.
+        memory_mask: optional bool ``(batch, 1, S)`` source padding mask.
+        return_attention_scores: also return the encoder–decoder weights ``(batch, h, T, S)``.
+
+    Returns:
+        ``(batch, T, d_model)`` (and the weights when asked for). The look-ahead
+        mask is always applied to the self-attention.
+    """
+
+    def build(self, y_shape, memory_shape=None):
+        input_shape = y_shape
+        memory_shape = y_shape if memory_shape is None else memory_shape
+        self.self_attention = self._attention("masked_self_attention")
+        self.self_attention.build(input_shape, input_shape)
+        self.cross_attention = self._attention("encoder_decoder_attention")
+        self.cross_attention.build(input_shape, memory_shape)
+        self.ffn = PositionwiseFeedForward(self.d_model, self.d_ff, name="ffn", dtype=self.dtype_policy)
+        self.ffn.build(input_shape)
+        self.add_norms = []
+        for i in range(3):
+            layer = AddNorm(self.dropout, name=f"add_norm_{i + 1}", dtype=self.dtype_policy)
+            layer.build((input_shape, input_shape))
+            self.add_norms.append(layer)
+        self.built = True
+
+    def call(self, y, memory, memory_mask=None, return_attention_scores=False, training=None):
+        attended = self.self_attention(y, y, use_causal_mask=True, training=training)
+        y = self.add_norms[0]((y, attended), training=training)
+        crossed, weights = self.cross_attention(y, memory, attention_mask=memory_mask,
+                                                return_attention_scores=True, training=training)
+        y = self.add_norms[1]((y, crossed), training=training)
+        y = self.add_norms[2]((y, self.ffn(y)), training=training)
+        return (y, weights) if return_attention_scores else y
+
+    def compute_mask(self, y, memory=None, mask=None):
+        return None
+
+
+@keras.saving.register_keras_serializable(package="dlx")
+class TokenEmbedding(keras.layers.Layer):
+    """Token embedding × √d_model plus the course's positional encoding, then dropout (Day4 Section5).
+
+    Args:
+        vocab_size: number of token ids.
+        d_model: embedding width.
+        max_steps: longest sequence (size of the positional table).
+        dropout: dropout rate after adding positions.
+
+    Call arguments:
+        token_ids: int ``(batch, steps)``.
+
+    Returns:
+        ``(batch, steps, d_model)``.
+    """
+
+    def __init__(self, vocab_size: int, d_model: int, max_steps: int, dropout: float = 0.0, **kwargs):
+        super().__init__(**kwargs)
+        _check_positive_int("vocab_size", vocab_size)
+        _check_positive_int("d_model", d_model)
+        _check_positive_int("max_steps", max_steps)
+        _check_rate("dropout", dropout)
+        self.vocab_size = vocab_size
+        self.d_model = d_model
+        self.max_steps = max_steps
+        self.dropout = float(dropout)
+
+    def build(self, input_shape):
+        self.embedding = keras.layers.Embedding(self.vocab_size, self.d_model, name="embedding", dtype=self.dtype_policy)
+        self.embedding.build(input_shape)
+        self.positional_encoding = PositionalEncoding(self.max_steps, self.d_model, name="positional_encoding",
+                                                      dtype=self.dtype_policy)
+        self.positional_encoding.build(tuple(input_shape) + (self.d_model,))
+        self.dropout_layer = keras.layers.Dropout(self.dropout)
+        self.built = True
+
+    def call(self, token_ids, training=None):
+        x = self.embedding(token_ids) * math.sqrt(self.d_model)
+        return self.dropout_layer(self.positional_encoding(x), training=training)
+
+    def compute_mask(self, token_ids, mask=None):
+        return None
+
+    def get_config(self):
+        return {**super().get_config(), "vocab_size": self.vocab_size, "d_model": self.d_model,
+                "max_steps": self.max_steps, "dropout": self.dropout}
+
+
+@keras.saving.register_keras_serializable(package="dlx")
+class PaddingMask(keras.layers.Layer):
+    """Which source tokens are real: ``ids != pad_id`` as a bool ``(batch, 1, S)`` attention mask (Day4 Section5).
+
+    Args:
+        pad_id: the padding id.
+    """
+
+    def __init__(self, pad_id: int = 0, **kwargs):
+        super().__init__(**kwargs)
+        self.pad_id = int(pad_id)
+
+    def call(self, token_ids):
+        return padding_mask(token_ids, self.pad_id)
+
+    def get_config(self):
+        return {**super().get_config(), "pad_id": self.pad_id}
+
+
+class TransformerModels(NamedTuple):
+    """Three functional models over one set of weights.
+
+    Attributes:
+        model: ``[source (B, S), target_in (B, T)] → logits (B, T, V_tgt)``; train this one.
+        encoder: ``source (B, S) → memory (B, S, d_model)``.
+        decoder: ``[target_prefix (B, T), memory (B, S, d_model), source (B, S)] →
+            [logits of the next token (B, V_tgt), encoder–decoder attention of the last layer (B, h, T, S)]``.
+    """
+
+    model: keras.Model
+    encoder: keras.Model
+    decoder: keras.Model
+
+
+def build_transformer(source_vocab_size: int, target_vocab_size: int, *, num_layers: int = 2, d_model: int = 128,
+                      num_heads: int = 4, d_ff: int = 512, dropout: float = 0.1, max_steps: int = 256,
+                      share_embeddings: bool = False, pad_id: int = 0, name: str = "transformer") -> TransformerModels:
+    """Build the encoder–decoder Transformer of Day4 Section5 (Vaswani et al. 2017, Figure 1).
+
+    Args:
+        source_vocab_size, target_vocab_size: numbers of token ids (equal when embeddings are shared).
+        num_layers: encoder layers and decoder layers (N in the paper).
+        d_model: model width.
+        num_heads: attention heads (h).
+        d_ff: FFN inner width.
+        dropout: dropout rate.
+        max_steps: longest source or target sequence.
+        share_embeddings: one embedding table for source and target, as the course's example 5.1 does.
+        pad_id: padding id of the source (masked in attention).
+        name: prefix of every layer name.
+
+    Returns:
+        ``TransformerModels`` (training model, encoder, step decoder) sharing weights.
+    """
+    _check_positive_int("num_layers", num_layers)
+    if share_embeddings and source_vocab_size != target_vocab_size:
+        raise ValueError("share_embeddings needs one vocabulary. Received: "
+                         f"source_vocab_size={source_vocab_size}, target_vocab_size={target_vocab_size}")
+    src_embed = TokenEmbedding(source_vocab_size, d_model, max_steps, dropout,
+                               name=f"{name}_shared_embedding" if share_embeddings else f"{name}_source_embedding")
+    tgt_embed = src_embed if share_embeddings else TokenEmbedding(
+        target_vocab_size, d_model, max_steps, dropout, name=f"{name}_target_embedding")
+    encoder_layers = [TransformerEncoderLayer(d_model, num_heads, d_ff, dropout, name=f"{name}_encoder_{i + 1}")
+                      for i in range(num_layers)]
+    decoder_layers = [TransformerDecoderLayer(d_model, num_heads, d_ff, dropout, name=f"{name}_decoder_{i + 1}")
+                      for i in range(num_layers)]
+    projection = keras.layers.Dense(target_vocab_size, name=f"{name}_output_projection")
+    source_mask = PaddingMask(pad_id, name=f"{name}_source_padding_mask")
+
+    def encode(source):
+        x = src_embed(source)
+        mask = source_mask(source)
+        for layer in encoder_layers:
+            x = layer(x, mask=mask)
+        return x
+
+    def decode(target_in, memory, source):
+        y = tgt_embed(target_in)
+        mask = source_mask(source)
+        weights = None
+        for layer in decoder_layers:
+            y, weights = layer(y, memory, memory_mask=mask, return_attention_scores=True)
+        return y, weights
+
+    source = keras.Input((None,), dtype="int32", name=f"{name}_source")
+    target_in = keras.Input((None,), dtype="int32", name=f"{name}_target_in")
+    memory_in = keras.Input((None, d_model), name=f"{name}_memory")
+    hidden, _ = decode(target_in, encode(source), source)
+    model = keras.Model([source, target_in], projection(hidden), name=name)
+    encoder = keras.Model(source, encode(source), name=f"{name}_encoder")
+    step_hidden, step_weights = decode(target_in, memory_in, source)
+    # Only the last position's logits: decoding never needs the (B, T, V) tensor.
+    decoder = keras.Model([target_in, memory_in, source], [projection(step_hidden[:, -1, :]), step_weights],
+                          name=f"{name}_decoder")
+    return TransformerModels(model, encoder, decoder)
+
+
+@keras.saving.register_keras_serializable(package="dlx")
+class TransformerSchedule(keras.optimizers.schedules.LearningRateSchedule):
+    """lrate = scale · d_model^-0.5 · min(step^-0.5, step · warmup^-1.5) (Vaswani et al. 2017, eq. 3).
+
+    Args:
+        d_model: model width.
+        warmup_steps: steps of linear warm-up before the inverse-square-root decay.
+        scale: multiplies the whole schedule (1.0 is the paper's).
+    """
+
+    def __init__(self, d_model: int, warmup_steps: int = 4000, scale: float = 1.0):
+        _check_positive_int("d_model", d_model)
+        _check_positive_int("warmup_steps", warmup_steps)
+        if not scale > 0:
+            raise ValueError(f"scale must be positive. Received: scale={scale}")
+        self.d_model = d_model
+        self.warmup_steps = warmup_steps
+        self.scale = float(scale)
+
+    def __call__(self, step):
+        step = ops.cast(step, "float32") + 1.0  # Keras counts from 0, the paper from 1
+        decay = ops.minimum(ops.rsqrt(step), step * self.warmup_steps ** -1.5)
+        return self.scale * self.d_model ** -0.5 * decay
+
+    def get_config(self):
+        return {"d_model": self.d_model, "warmup_steps": self.warmup_steps, "scale": self.scale}
+
+
+@keras.saving.register_keras_serializable(package="dlx")
+class MaskedSparseCrossentropy(keras.losses.Loss):
+    """Cross-entropy over target tokens, padding ignored, optional label smoothing (Day4 Section5).
+
+    With smoothing ε the target distribution is ``(1-ε)·onehot + ε/V``, as in the paper (ε = 0.1).
+
+    Args:
+        label_smoothing: ε in [0, 1).
+        pad_id: target id that contributes no loss.
+
+    Call arguments:
+        y_true: int ``(batch, T)``; y_pred: logits ``(batch, T, V)``.
+
+    Returns:
+        Mean loss per non-padding token (a scalar).
+    """
+
+    def __init__(self, label_smoothing: float = 0.0, pad_id: int = 0, name="masked_sparse_crossentropy", **kwargs):
+        super().__init__(name=name, **kwargs)
+        _check_rate("label_smoothing", label_smoothing)
+        self.label_smoothing = float(label_smoothing)
+        self.pad_id = int(pad_id)
+
+    def call(self, y_true, y_pred):
+        y_true = ops.cast(y_true, "int32")
+        vocab = ops.shape(y_pred)[-1]
+        target = ops.one_hot(y_true, vocab, dtype=y_pred.dtype)
+        if self.label_smoothing:
+            target = target * (1.0 - self.label_smoothing) + self.label_smoothing / ops.cast(vocab, y_pred.dtype)
+        per_token = -ops.sum(target * ops.log_softmax(y_pred, axis=-1), axis=-1)
+        mask = ops.cast(ops.not_equal(y_true, self.pad_id), per_token.dtype)
+        return ops.sum(per_token * mask) / ops.maximum(ops.sum(mask), 1.0)
+
+    def get_config(self):
+        return {**super().get_config(), "label_smoothing": self.label_smoothing, "pad_id": self.pad_id}
+
+
+def make_log_probs_fn(models: TransformerModels, source_ids, batch_size: int = 512):
+    """Encode ``source_ids`` once and return ``log_probs_fn(prefix, rows, t)`` for ``nn.decoding`` (Day4 Section5).
+
+    Args:
+        models: from ``build_transformer``.
+        source_ids: int ``(N, S)`` sources.
+        batch_size: rows per encoder/decoder call.
+
+    Returns:
+        Callable giving log-probabilities ``(M, V)`` of the token after ``prefix[:, :t+1]``.
+    """
+    import warnings
+
+    import numpy as np
+    import tensorflow as tf
+
+    # One graph for every prefix length and batch (None dims): eager calls of the
+    # functional decoder cost ~40 ms each on 2 CPU cores, the traced graph a few.
+    ids = tf.TensorSpec((None, None), tf.int32)
+    d_model = models.encoder.output.shape[-1]
+    encode = tf.function(lambda s: models.encoder(s, training=False), input_signature=[ids])
+    step = tf.function(
+        lambda p, m, s: tf.nn.log_softmax(models.decoder([p, m, s], training=False)[0], axis=-1),
+        input_signature=[ids, tf.TensorSpec((None, None, d_model), tf.float32), ids],
+    )
+    source_ids = np.asarray(source_ids, dtype=np.int32)
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=".*softmax over axis -1.*")
+        memory = np.concatenate([encode(source_ids[i : i + batch_size]).numpy()
+                                 for i in range(0, len(source_ids), batch_size)])
+
+    def log_probs_fn(prefix, rows, t):
+        out = []
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", message=".*softmax over axis -1.*")
+            for i in range(0, len(rows), batch_size):
+                r = rows[i : i + batch_size]
+                out.append(step(prefix[i : i + batch_size, : t + 1], memory[r], source_ids[r]).numpy())
+        return np.concatenate(out)
+
+    return log_probs_fn
+
+
+def masked_accuracy(y_true, y_pred, pad_id: int = 0):
+    """Fraction of non-padding target tokens whose argmax is right (teacher forced)."""
+    y_true = ops.cast(y_true, "int32")
+    hit = ops.cast(ops.equal(ops.cast(ops.argmax(y_pred, axis=-1), "int32"), y_true), "float32")
+    mask = ops.cast(ops.not_equal(y_true, pad_id), "float32")
+    return ops.sum(hit * mask) / ops.maximum(ops.sum(mask), 1.0)
