@@ -28,11 +28,12 @@ def prepare_tf_environment() -> None:
 
 
 _TF_READY = False
+_OP_DETERMINISM = False
 
 
 def tf_keras():
     """Import and configure TensorFlow and Keras; returns ``(tf, keras)``."""
-    global _TF_READY
+    global _TF_READY, _OP_DETERMINISM
     prepare_tf_environment()
     if "tensorflow" not in sys.modules:
         with _quiet_native_stderr():
@@ -44,8 +45,9 @@ def tf_keras():
         tf.get_logger().setLevel("ERROR")
         try:
             tf.config.experimental.enable_op_determinism()
+            _OP_DETERMINISM = True
         except Exception:  # older or unusual builds: determinism is best effort
-            pass
+            _OP_DETERMINISM = False
         keras.utils.disable_interactive_logging()
         _TF_READY = True
     return tf, keras
@@ -107,17 +109,10 @@ def environment(tf_loaded: bool | None = None) -> dict[str, Any]:
                 "gpus": len(tf.config.list_physical_devices("GPU")),
                 "intra_op_threads": tf.config.threading.get_intra_op_parallelism_threads() or "auto",
                 "inter_op_threads": tf.config.threading.get_inter_op_parallelism_threads() or "auto",
-                "op_determinism": _op_determinism(tf),
+                "op_determinism": _OP_DETERMINISM,
             }
         )
     return info
-
-
-def _op_determinism(tf) -> bool | str:
-    try:
-        return bool(tf.config.experimental.is_op_determinism_enabled())
-    except Exception:
-        return "unknown"
 
 
 def check_finite(value: float, where: str) -> float:

@@ -162,3 +162,25 @@ def test_missing_dataset_exits_1_with_fetch_command(fake, monkeypatch):
 def test_unknown_bench_suite_exits_2():
     result = invoke("bench", "no_such_suite")
     assert result.exit_code == 2 and "unknown bench suite" in result.stderr
+
+
+def test_env_reports_versions():
+    result = invoke("env", "--json")
+    assert result.exit_code == 0
+    info = json.loads(result.stdout)
+    assert info["tensorflow"].startswith("2.") and info["keras"].startswith("3.") and info["backend"] == "tensorflow"
+    assert info["op_determinism"] is True
+
+
+def test_japanese_headers(fake):
+    ident = fake("ja", lambda ctx: ctx.metric("accuracy", 0.5))
+    result = invoke("--lang", "ja", "run", ident)
+    assert result.exit_code == 0 and "指標" in result.stdout and "講座" in result.stdout
+
+
+def test_python_dash_m_entry_point():
+    import subprocess
+    import sys
+
+    proc = subprocess.run([sys.executable, "-m", "dl_exercises", "--version"], capture_output=True, text=True)
+    assert proc.returncode == 0 and proc.stdout.startswith("dlx ")
