@@ -8,6 +8,7 @@ import typer
 
 from .. import __version__
 from .bench import bench_command
+from .check import check_command
 from .common import debug_from_env, state
 from .data import data_app
 from .env import env_command
@@ -46,6 +47,7 @@ app.command("show")(show_command)
 app.command("run")(run_command)
 app.command("bench")(bench_command)
 app.add_typer(data_app, name="data")
+app.command("check")(check_command)
 app.command("env")(env_command)
 
 

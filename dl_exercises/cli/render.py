@@ -189,6 +189,14 @@ def print_rows(title: str | None, columns: list[str], rows: list[list[Any]]) -> 
     stdout.print(table)
 
 
+def print_check(row: dict, ja: bool = False) -> None:
+    mark = Text("✓", style="bold green") if row["ok"] else Text("✗", style="bold red")
+    stdout.print(mark + Text(f" {row['name']}", style="bold cyan") + Text(f"  ({row['section']})", style="dim"))
+    stdout.print(f"  Q: {row['question_ja'] if ja else row['question']}")
+    stdout.print(f"  A: {row['answer']}")
+    stdout.print(Text(f"  evidence: {row['evidence']}", style="dim"))
+
+
 def notice(text: str) -> None:
     stderr.print(f"note: {text}", style="yellow", soft_wrap=True)
 

@@ -1,0 +1,47 @@
+"""``dlx check``: the course's computable 確認テスト, each with dlx's computed evidence."""
+
+from __future__ import annotations
+
+import json
+from typing import Optional
+
+import typer
+
+from ..errors import DlxError, UsageError
+from .common import handle_errors, state
+
+
+@handle_errors
+def check_command(
+    name: Optional[str] = typer.Argument(None, help="one check by name; all when omitted"),
+    as_json: bool = typer.Option(False, "--json", help="print JSON on stdout"),
+) -> None:
+    """Print each 確認テスト's question, answer and the evidence dlx computes; exit 1 if evidence disagrees."""
+    from ..checks import all_checks
+
+    checks = all_checks()
+    if name is not None:
+        checks = [c for c in checks if c.name == name]
+        if not checks:
+            import difflib
+
+            names = [c.name for c in all_checks()]
+            close = difflib.get_close_matches(name, names, n=3)
+            hint = f"; did you mean {', '.join(close)}?" if close else ""
+            raise UsageError(f"unknown check {name!r}{hint} (checks: {', '.join(names)})")
+    rows = []
+    for item in checks:
+        evidence, ok = item.evidence()
+        rows.append({"name": item.name, "section": item.section, "question": item.question,
+                     "question_ja": item.question_ja, "answer": item.answer, "evidence": evidence, "ok": ok})
+    if as_json:
+        typer.echo(json.dumps(rows, indent=2, ensure_ascii=False))
+    else:
+        from . import render
+
+        ja = render.lang_of(state.lang) == "ja"
+        for row in rows:
+            render.print_check(row, ja)
+    failed = [r["name"] for r in rows if not r["ok"]]
+    if failed:
+        raise DlxError(f"evidence does not support the answer for: {', '.join(failed)}")
