@@ -223,14 +223,15 @@ def lstm(ctx):
     _, h, _ = lstm_forward({"kernel": kernel, "recurrent_kernel": recurrent, "bias": bias}, bundle.x_test.astype(np.float64))
     ctx.metric("numpy_vs_keras_max_abs_diff", float(np.max(np.abs(h @ w_out + b_out - pred))), note="numpy LSTM twin, trained weights")
 
-    # closed loop: feed predictions back, as the course's predict_sin does
+    # closed loop: feed predictions back, as the course's predict_sin does (numpy twin: no per-step Keras call)
     maxlen = bundle.x_test.shape[1]
-    window = bundle.x_test[:1].copy()
+    lstm_params = {"kernel": kernel, "recurrent_kernel": recurrent, "bias": bias}
+    window = bundle.x_test[:1].astype(np.float64)
     generated = []
     for _ in range(len(bundle.x_test)):
-        nxt = float(np.asarray(model(window, training=False))[0, 0])
+        nxt = float((lstm_forward(lstm_params, window)[1] @ w_out + b_out)[0, 0])
         generated.append(nxt)
-        window = np.concatenate([window[:, 1:], np.full((1, 1, 1), nxt, np.float32)], axis=1)
+        window = np.concatenate([window[:, 1:], np.full((1, 1, 1), nxt)], axis=1)
     clean = bundle.extra["clean"][-len(generated) :]
     ctx.metric("generated_mse_vs_clean", float(np.mean((np.array(generated) - clean) ** 2)), note="closed-loop generation over the test span")
     ctx.metric("d_sigmoid_max", float(d_sigmoid(np.array([0.0]))[0]), note="確認テスト: σ'(0) = 0.25, why RNN gradients vanish")
