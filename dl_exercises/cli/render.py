@@ -146,13 +146,19 @@ def print_result(result: dict, lang: str = "en") -> None:
 
 
 def print_spec_list(specs: Iterable, lang: str = "en") -> None:
+    specs = list(specs)
     table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
-    for key in ("id", "title", "section", "data", "tags"):
-        table.add_column(_w(lang, key), overflow="fold", no_wrap=key in ("id", "section"))
+    keys = ("id", "title", "section") + (("data",) if stdout.width >= 110 else ()) + (("tags",) if stdout.width >= 150 else ())
+    id_width = max((len(s.id) for s in specs), default=2)
+    spare = stdout.width - id_width - 15 - (24 if "data" in keys else 0) - (26 if "tags" in keys else 0) - 6
+    widths = {"id": id_width, "title": max(spare, 12), "section": 14, "data": 22, "tags": 24}
+    for key in keys:
+        table.add_column(_w(lang, key), no_wrap=True, overflow="ellipsis", max_width=widths[key])
     count = 0
     for spec in specs:
         title = spec.title_ja if lang == "ja" else spec.title
-        table.add_row(spec.id, title, spec.section, ", ".join(spec.data) or "—", ", ".join(spec.tags))
+        row = [spec.id, title, spec.section, ", ".join(spec.data) or "—", ", ".join(spec.tags)]
+        table.add_row(*row[: len(keys)])
         count += 1
     stdout.print(table)
     stderr.print(f"{count} exercises", style="dim")
