@@ -1,0 +1,180 @@
+"""Day3 Section5: seq2seq (encoder–decoder) and attention on top of it.
+
+``day3.seq2seq`` translates dates to ISO form (``dates``), or English to
+Japanese (``enja``, BLEU) at full budget. ``day3.attention`` compares a plain
+seq2seq with additive and dot attention on copying digit strings of growing
+length: one fixed thought vector fails on long inputs. Models live in
+``dl_exercises.nn.seq2seq`` and ``dl_exercises.nn.rnn_attention``.
+No TensorFlow at module level.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..registry import Param, exercise
+
+
+def _train(ctx, model, src, tgt, p, label):
+    with ctx.training():
+        model.fit([src, tgt[:, :-1]], tgt[:, 1:], batch_size=p["batch_size"], epochs=p["epochs"], verbose=0,
+                  callbacks=ctx.callbacks(epochs=p["epochs"], label=label, run=label))  # fmt: skip
+
+
+def _examples(sources, references, hypotheses, k=5):
+    return [[str(s), str(r), str(h), "✓" if r == h else "✗"] for s, r, h in list(zip(sources, references, hypotheses))[:k]]
+
+
+@exercise(
+    "day3.seq2seq",
+    title="Seq2seq: encoder, thought vector, decoder with teacher forcing, greedy decoding",
+    title_ja="Seq2Seq（Encoder-Decoder）",
+    section="Day3 Section5",
+    data=("dates", "enja"),
+    tags=("keras", "seq2seq"),
+    params={
+        "epochs": Param(int, 10, min=1),
+        "n_train": Param(int, 20000, min=10, help="training pairs"),
+        "n_test": Param(int, 1000, min=1, help="test pairs"),
+        "units": Param(int, 128, min=1, help="recurrent units (thought-vector size)"),
+        "embed_dim": Param(int, 32, min=1),
+        "cell": Param(str, "lstm", choices=("lstm", "gru")),
+        "batch_size": Param(int, 128, min=1),
+        "lr": Param(float, 0.002, min=0.0, min_inclusive=False, help="Adam learning rate"),
+    },
+    budgets={
+        "smoke": {"epochs": 1, "n_train": 256, "n_test": 32, "units": 16},
+        "quick": {"epochs": 10},
+        "full": {"epochs": 10, "n_train": 50000, "n_test": 500, "units": 256, "embed_dim": 256, "batch_size": 64, "lr": 0.001},
+    },
+    targets={"quick": {"sequence_accuracy": ">= 0.99"}},
+    course={"bleu": (18.1, "Day3 seq2seq exercise (Keras notebook): valid BLEU after 10 epochs on small_parallel_enja")},
+)
+def seq2seq(ctx):
+    """Encoder–decoder: embedding → LSTM/GRU thought vector → teacher-forced decoder; greedy decoding, detokenize (Day3 Section5)."""
+    from ..nn.seq2seq import build_seq2seq, compile_seq2seq, detokenize, greedy_decode
+    from ..text import BOS
+    from ..text.bleu import corpus_bleu
+
+    p = ctx.params
+    name = ctx.dataset or "dates"
+    bundle = ctx.load_data(name, n_train=p["n_train"], n_test=p["n_test"])
+    e = bundle.extra
+    word_level = e.get("level") == "word"
+    _, keras = ctx.keras()
+    model, _ = build_seq2seq(len(e["source_vocab"]), len(e["target_vocab"]), embed_dim=p["embed_dim"], units=p["units"], cell=p["cell"])
+    compile_seq2seq(model, p["lr"])
+    _train(ctx, model, e["src_train"], e["tgt_train"], p, f"seq2seq {p['cell']}")
+    target_len = e["tgt_test"].shape[1] - 1
+    ids = greedy_decode(model, e["src_test"], target_len, BOS)
+    sep = " " if word_level else ""
+    hyps = detokenize(e["target_vocab"], ids, sep)
+    refs = [sep.join(e["target_vocab"].decode(row)) for row in e["tgt_test"]]
+    ctx.metric("sequence_accuracy", float(np.mean([h == r for h, r in zip(hyps, refs)])), note="whole output sequence exact")
+    ref_tokens = e["tgt_test"][:, 1:]
+    mask = ref_tokens != 0
+    ctx.metric("token_accuracy", float(np.sum((ids == ref_tokens) & mask) / np.sum(mask)), note="greedy, position by position")
+    ctx.metric("test_loss", float(model.evaluate([e["src_test"], e["tgt_test"][:, :-1]], e["tgt_test"][:, 1:], batch_size=1024, verbose=0)))
+    if word_level:
+        score = corpus_bleu(hyps, [str(y) for y in bundle.y_test])
+        ctx.metric("bleu", float(score.score), note="corpus BLEU-4 on the test split (dl_exercises.text.bleu)")
+    ctx.metric("parameters", int(model.count_params()))
+    ctx.table("test examples (greedy decoding)", ["source", "reference", "dlx", ""], _examples(bundle.x_test, refs, hyps))
+    ctx.note(f"Thought vector: the encoder's final {p['cell'].upper()} state ({p['units']} units) is the decoder's initial state.")
+
+
+def digit_copy_task(n: int, min_len: int, max_len: int, rng: np.random.Generator) -> list[str]:
+    """Random digit strings of uniform random length in [min_len, max_len]; the target is the string itself.
+
+    Args:
+        n: strings; min_len, max_len: length range; rng: numpy generator.
+    Returns:
+        n strings of digits.
+    """
+    lengths = rng.integers(min_len, max_len + 1, n)
+    return ["".join(map(str, rng.integers(0, 10, k))) for k in lengths]
+
+
+@exercise(
+    "day3.attention",
+    title="Attention: additive and dot attention vs a fixed thought vector on long inputs",
+    title_ja="Attention Mechanism",
+    section="Day3 Section5",
+    tags=("keras", "seq2seq", "attention"),
+    params={
+        "epochs": Param(int, 6, min=1),
+        "n_train": Param(int, 8000, min=10, help="training strings"),
+        "n_test": Param(int, 1000, min=10),
+        "min_len": Param(int, 4, min=1, help="shortest input"),
+        "max_len": Param(int, 28, min=2, help="longest input"),
+        "units": Param(int, 64, min=1, help="recurrent units (thought-vector size)"),
+        "embed_dim": Param(int, 16, min=1),
+        "batch_size": Param(int, 64, min=1),
+        "lr": Param(float, 0.003, min=0.0, min_inclusive=False),
+        "scores": Param(str, "none,additive,dot", help="comma-separated models to train: none, additive, dot"),
+    },
+    budgets={"smoke": {"epochs": 1, "n_train": 128, "n_test": 40, "units": 8}, "quick": {"epochs": 6}, "full": {"epochs": 20, "n_train": 30000, "max_len": 40}},
+    targets={"quick": {"additive_long_accuracy": ">= 0.9", "long_accuracy_gain": ">= 0.3"}},
+)
+def attention(ctx):
+    """Seq2seq with and without additive/dot attention copying digit strings: accuracy by input length, heatmap (Day3 Section5)."""
+    from ..nn.seq2seq import build_seq2seq, compile_seq2seq, detokenize, greedy_decode
+    from ..result import DataUsage
+    from ..text import BOS, Vocab
+
+    p = ctx.params
+    if p["max_len"] < p["min_len"]:
+        from ..errors import UsageError
+
+        raise UsageError(f"--set max_len={p['max_len']} must be >= min_len={p['min_len']}")
+    kinds = [k.strip() for k in p["scores"].split(",") if k.strip()]
+    if not kinds or any(k not in ("none", "additive", "dot") for k in kinds):
+        from ..errors import UsageError
+
+        raise UsageError(f"--set scores={p['scores']}: use a comma-separated subset of none, additive, dot")
+    rng = np.random.default_rng(ctx.seed)
+    train = digit_copy_task(p["n_train"], p["min_len"], p["max_len"], rng)
+    test = digit_copy_task(p["n_test"], p["min_len"], p["max_len"], rng)
+    ctx.record_data(DataUsage("digit_copy", "generated by dlx (copy a digit string)", {"train": p["n_train"], "test": p["n_test"], "max_len": p["max_len"]}))
+    vocab = Vocab(list("0123456789"))
+    enc = lambda xs: vocab.encode_batch([list(s) for s in xs], p["max_len"])  # noqa: E731
+    dec = lambda xs: vocab.encode_batch([list(s) for s in xs], p["max_len"] + 2, bos=True, eos=True)  # noqa: E731
+    src_train, tgt_train, src_test = enc(train), dec(train), enc(test)
+    lengths = np.array([len(s) for s in test])
+    edges = np.linspace(p["min_len"], p["max_len"] + 1, 5).astype(int)
+    buckets = [(lo, hi - 1) for lo, hi in zip(edges[:-1], edges[1:]) if hi > lo]
+    _, keras = ctx.keras()
+    accuracy_by_kind, heat = {}, None
+    for kind in kinds:
+        keras.utils.set_random_seed(ctx.seed)
+        model, weights_model = build_seq2seq(len(vocab), len(vocab), embed_dim=p["embed_dim"], units=p["units"],
+                                             attention=None if kind == "none" else kind, name=f"s2s_{kind}")  # fmt: skip
+        compile_seq2seq(model, p["lr"])
+        _train(ctx, model, src_train, tgt_train, p, f"attention={kind}")
+        ids = greedy_decode(model, src_test, p["max_len"] + 1, BOS)
+        hyps = detokenize(vocab, ids)
+        correct = np.array([h == r for h, r in zip(hyps, test)])
+        accuracy_by_kind[kind] = [float(np.mean(correct[(lengths >= lo) & (lengths <= hi)])) for lo, hi in buckets]
+        ctx.metric(f"{kind}_accuracy", float(np.mean(correct)))
+        ctx.metric(f"{kind}_long_accuracy", accuracy_by_kind[kind][-1], note=f"inputs of {buckets[-1][0]}-{buckets[-1][1]} digits")
+        if weights_model is not None and heat is None:
+            longest = int(np.argmax(lengths))
+            seq = np.concatenate([[BOS], ids[longest][:-1]])[None].astype(np.int32)
+            heat = (kind, test[longest], hyps[longest], np.asarray(weights_model.predict([src_test[longest : longest + 1], seq], verbose=0))[0])
+    rows = [[f"{lo}-{hi}", int(np.sum((lengths >= lo) & (lengths <= hi)))] + [round(accuracy_by_kind[k][i], 4) for k in kinds] for i, (lo, hi) in enumerate(buckets)]
+    ctx.table("whole-sequence accuracy by input length", ["input length", "test strings"] + [f"attention={k}" for k in kinds], rows)
+    with_attention = [k for k in kinds if k != "none"]
+    if "none" in kinds and with_attention:
+        best = max(accuracy_by_kind[k][-1] for k in with_attention)
+        ctx.metric("long_accuracy_gain", best - accuracy_by_kind["none"][-1], note="best attention minus no attention, longest inputs")
+    ctx.note(f"Thought vector of {p['units']} units; attention reads every encoder state instead of the final one only.")
+    if heat is not None:
+        kind, source, output, weights = heat
+        plt = ctx.pyplot()
+        n_out = len(output) + 1
+        fig, ax = plt.subplots(figsize=(7, 6))
+        ax.imshow(weights[:n_out, : len(source)], cmap="viridis", aspect="auto")
+        ax.set_xticks(range(len(source)), list(source), fontsize=7)
+        ax.set_yticks(range(n_out), list(output) + ["</s>"], fontsize=7)
+        ax.set(xlabel="input digit", ylabel="output digit", title=f"{kind} attention weights")
+        ctx.save_figure(fig, "attention_heatmap.png")
