@@ -176,6 +176,13 @@ def test_sgd_smoke_numpy_and_keras_batch_gd_agree(tmp_path):
     m = result.metrics
     # full-batch GD from the same init with the same lr is deterministic: numpy (float64) and Keras (float32) agree
     assert m["keras_test_mse_batch"].value == pytest.approx(m["test_mse_batch"].value, rel=1e-4)
+    import csv
+
+    with open(tmp_path / "history.csv", encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    numpy_curve = [float(r["loss"]) for r in rows if r["run"] == "numpy batch"]
+    keras_curve = [float(r["loss"]) for r in rows if r["run"] == "keras batch"]
+    np.testing.assert_allclose(numpy_curve, keras_curve, rtol=1e-4)
     # per epoch, SGD makes N updates and batch GD one
     assert m["test_mse_sgd"].value < m["test_mse_batch"].value
     assert (tmp_path / "sgd_curves.png").exists()
