@@ -1,0 +1,168 @@
+"""Day3 Section5: autoencoder, VAE, and HRED/VHRED dialogue models.
+
+``day3.autoencoder`` and ``day3.vae`` train on MNIST (falls back to mnist5k);
+models live in ``dl_exercises.nn.vae``. ``day3.hred`` trains HRED and VHRED
+(``dl_exercises.nn.hred``) on generated multi-turn dialogues
+(``dl_exercises.datasets.dialogues``). No TensorFlow at module level.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..registry import Param, exercise
+
+_MNIST_PARAMS = {
+    "epochs": Param(int, 15, min=1),
+    "n_train": Param(int, 4000, min=10, help="training images"),
+    "n_test": Param(int, 1000, min=10, help="test images"),
+    "hidden": Param(int, 256, min=1, help="hidden units of encoder and decoder"),
+    "batch_size": Param(int, 64, min=1),
+    "lr": Param(float, 0.001, min=0.0, min_inclusive=False, help="Adam learning rate"),
+}
+
+
+def _sigmoid(x):
+    return 1.0 / (1.0 + np.exp(-x))
+
+
+def _bce_per_image(x, logits):
+    """Bernoulli cross-entropy summed over pixels, per image, computed in numpy (nats)."""
+    x = x.reshape(len(x), -1).astype(np.float64)
+    logits = logits.reshape(len(logits), -1).astype(np.float64)
+    return np.sum(np.maximum(logits, 0) - logits * x + np.log1p(np.exp(-np.abs(logits))), axis=1)
+
+
+def _image_grid(plt, rows_of_images, titles, name, ctx):
+    fig, axes = plt.subplots(len(rows_of_images), len(rows_of_images[0]), figsize=(len(rows_of_images[0]) * 0.9, len(rows_of_images) * 1.0))
+    axes = np.atleast_2d(axes)
+    for r, images in enumerate(rows_of_images):
+        for c, img in enumerate(images):
+            axes[r, c].imshow(img, cmap="gray", vmin=0, vmax=1)
+            axes[r, c].axis("off")
+        axes[r, 0].set_title(titles[r], fontsize=7, loc="left")
+    ctx.save_figure(fig, name)
+
+
+@exercise(
+    "day3.autoencoder",
+    title="Autoencoder: compress MNIST to z and reconstruct",
+    title_ja="オートエンコーダ",
+    section="Day3 Section5",
+    data=("mnist",),
+    tags=("keras", "generative"),
+    params={**_MNIST_PARAMS, "latent_dims": Param(str, "2,32", help="comma-separated sizes of z to compare")},
+    budgets={"smoke": {"epochs": 1, "n_train": 200, "n_test": 100, "hidden": 32}, "quick": {"epochs": 15}, "full": {"epochs": 30, "n_train": 60000, "n_test": 10000}},
+    targets={"quick": {"pca_minus_autoencoder_mse": "> 0"}},
+)
+def autoencoder(ctx):
+    """Dense autoencoder x → z → x̂ on MNIST; reconstruction loss by size of z beside PCA with the same size (Day3 Section5)."""
+    from sklearn.decomposition import PCA
+
+    from ..errors import UsageError
+    from ..nn.vae import build_autoencoder, reconstruction_loss
+
+    p = ctx.params
+    try:
+        dims = [int(d) for d in p["latent_dims"].split(",") if d.strip()]
+    except ValueError:
+        raise UsageError(f"--set latent_dims={p['latent_dims']}: expected comma-separated integers") from None
+    if not dims or min(dims) < 1:
+        raise UsageError(f"--set latent_dims={p['latent_dims']}: sizes must be positive")
+    data = ctx.load_data("mnist", n_train=p["n_train"], n_test=p["n_test"])
+    x_train, x_test = data.x_train.astype("float32"), data.x_test.astype("float32")
+    _, keras = ctx.keras()
+    rows, recon = [], {}
+    for dim in dims:
+        keras.utils.set_random_seed(ctx.seed)
+        model, _, _ = build_autoencoder(dim, p["hidden"], name=f"ae{dim}")
+        model.compile(keras.optimizers.Adam(p["lr"]), loss=reconstruction_loss)
+        with ctx.training():
+            model.fit(x_train, x_train, batch_size=p["batch_size"], epochs=p["epochs"], verbose=0,
+                      callbacks=ctx.callbacks(epochs=p["epochs"], label=f"autoencoder z={dim}", run=f"z={dim}"))  # fmt: skip
+        logits = np.asarray(model.predict(x_test, batch_size=1024, verbose=0))
+        recon[dim] = _sigmoid(logits)
+        bce = float(np.mean(_bce_per_image(x_test, logits)))
+        mse = float(np.mean((recon[dim] - x_test) ** 2))
+        pca = PCA(min(dim, x_train.shape[0]), random_state=ctx.seed).fit(x_train.reshape(len(x_train), -1))
+        pca_rec = pca.inverse_transform(pca.transform(x_test.reshape(len(x_test), -1))).reshape(x_test.shape)
+        pca_mse = float(np.mean((pca_rec - x_test) ** 2))
+        rows.append([dim, round(bce, 2), round(mse, 5), round(pca_mse, 5)])
+        ctx.metric(f"z{dim}_test_bce", bce, unit="nats/image")
+        ctx.metric(f"z{dim}_test_mse", mse)
+    best = max(dims)
+    ctx.metric("pca_minus_autoencoder_mse", rows[dims.index(best)][3] - rows[dims.index(best)][2], note=f"z = {best}: linear PCA vs the nonlinear autoencoder")
+    ctx.table("test reconstruction loss", ["size of z", "BCE per image", "MSE per pixel", "PCA MSE (same size)"], rows)
+    ctx.note("Encoder and decoder are Dense 784-hidden-z-hidden-784; z smaller than the input makes it a dimension reduction.")
+    plt = ctx.pyplot()
+    _image_grid(plt, [x_test[:10]] + [recon[d][:10] for d in dims], ["test images"] + [f"z = {d}" for d in dims], "reconstructions.png", ctx)
+
+
+@exercise(
+    "day3.vae",
+    title="VAE: reparameterization, KL term, samples from N(0, 1), 2-D latent map",
+    title_ja="VAE",
+    section="Day3 Section5",
+    data=("mnist",),
+    tags=("keras", "generative"),
+    params={
+        **_MNIST_PARAMS,
+        "epochs": Param(int, 20, min=1),
+        "latent_dim": Param(int, 2, min=1, help="size of z (2 gives the latent map)"),
+        "beta": Param(float, 1.0, min=0.0, help="weight of the KL term (1: the ELBO)"),
+        "elbo_samples": Param(int, 5, min=1, help="z samples per test image for the ELBO estimate"),
+    },
+    budgets={"smoke": {"epochs": 1, "n_train": 200, "n_test": 100, "hidden": 32}, "quick": {"epochs": 20}, "full": {"epochs": 50, "n_train": 60000, "n_test": 10000}},
+    targets={"quick": {"test_elbo": ">= -190"}},
+)
+def vae(ctx):
+    """VAE on MNIST: z = μ + σε, KL(q(z|x) ‖ N(0, I)); ELBO table, samples and a 2-D latent map (Day3 Section5)."""
+    from ..nn.vae import build_vae, reconstruction_loss
+
+    p = ctx.params
+    data = ctx.load_data("mnist", n_train=p["n_train"], n_test=p["n_test"])
+    x_train, x_test = data.x_train.astype("float32"), data.x_test.astype("float32")
+    _, keras = ctx.keras()
+    model, encoder, decoder = build_vae(p["latent_dim"], p["hidden"], beta=p["beta"], seed=ctx.seed)
+    model.compile(keras.optimizers.Adam(p["lr"]), loss=reconstruction_loss)
+    with ctx.training():
+        model.fit(x_train, x_train, batch_size=p["batch_size"], epochs=p["epochs"], verbose=0,
+                  callbacks=ctx.callbacks(epochs=p["epochs"], label="VAE"))  # fmt: skip
+
+    # ELBO on the test set, computed outside Keras: E_q[log p(x|z)] by sampling, KL in closed form
+    rng = np.random.default_rng(ctx.seed)
+    rows = []
+    for split, x in (("train", x_train[: len(x_test)]), ("test", x_test)):
+        mean, log_var = (np.asarray(a, dtype=np.float64) for a in encoder.predict(x, batch_size=1024, verbose=0))
+        kl = -0.5 * np.sum(1.0 + log_var - mean**2 - np.exp(log_var), axis=1)
+        rec = np.zeros(len(x))
+        for _ in range(p["elbo_samples"]):
+            z = mean + np.exp(0.5 * log_var) * rng.standard_normal(mean.shape)
+            rec += _bce_per_image(x, np.asarray(decoder.predict(z.astype("float32"), batch_size=1024, verbose=0))) / p["elbo_samples"]
+        elbo = -(rec + kl)
+        rows.append([split, round(float(rec.mean()), 2), round(float(kl.mean()), 2), round(float(elbo.mean()), 2)])
+        if split == "test":
+            ctx.metric("test_reconstruction", float(rec.mean()), unit="nats/image")
+            ctx.metric("test_kl", float(kl.mean()), unit="nats/image")
+            ctx.metric("test_elbo", float(elbo.mean()), unit="nats/image", note="higher is better; −(reconstruction + KL)")
+            test_mean = mean
+    ctx.table("ELBO = E_q log p(x|z) − KL(q(z|x) ‖ N(0, I))", ["split", "reconstruction (−E log p)", "KL", "ELBO"], rows)
+    ctx.note("Reparameterization: z = μ + exp(½ log σ²)·ε with ε ~ N(0, I) keeps sampling differentiable in μ and σ.")
+
+    z_prior = rng.standard_normal((20, p["latent_dim"])).astype("float32")
+    samples = _sigmoid(np.asarray(decoder.predict(z_prior, verbose=0)))
+    recon = _sigmoid(np.asarray(model.predict(x_test[:10], verbose=0)))
+    plt = ctx.pyplot()
+    _image_grid(plt, [x_test[:10], recon, samples[:10], samples[10:]], ["test images", "reconstructions", "z ~ N(0, I)", "z ~ N(0, I)"], "vae_samples.png", ctx)
+    if p["latent_dim"] == 2:
+        fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(11, 5))
+        sc = ax1.scatter(test_mean[:, 0], test_mean[:, 1], c=data.y_test, cmap="tab10", s=6)
+        fig.colorbar(sc, ax=ax1, label="digit")
+        ax1.set(xlabel="z₁", ylabel="z₂", title="test images: μ of q(z|x)")
+        grid = np.linspace(-2.5, 2.5, 15)
+        zz = np.array([[a, b] for b in grid[::-1] for a in grid], dtype="float32")
+        tiles = _sigmoid(np.asarray(decoder.predict(zz, verbose=0))).reshape(15, 15, 28, 28)
+        ax2.imshow(tiles.transpose(0, 2, 1, 3).reshape(15 * 28, 15 * 28), cmap="gray")
+        ax2.set(title="decoder over z ∈ [−2.5, 2.5]²")
+        ax2.axis("off")
+        ctx.save_figure(fig, "latent_map.png")
