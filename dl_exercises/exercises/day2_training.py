@@ -183,6 +183,10 @@ def _r(x: float, digits: int = 4) -> float:
     return round(float(x), digits)
 
 
+def _secs(x: float) -> str:
+    return f"{x:.1f}"
+
+
 def _course(value) -> Any:
     return "—" if value is None else value
 
@@ -251,7 +255,7 @@ def run_init_grid(ctx) -> None:
         rows.append([
             act, init, _r(res["train_acc"]), _r(res["test_acc"]),
             _r(kres["test_acc"]) if kres else "—",
-            _r(res["time_s"] + (kres["time_s"] if kres else 0.0), 1),
+            _secs(res["time_s"] + (kres["time_s"] if kres else 0.0)),
             _course(INIT_COURSE.get((act, init))),
         ])
     best = max(r[0]["test_acc"] for r in results.values())
@@ -373,18 +377,20 @@ def run_optimizer_comparison(ctx) -> None:
         res = train_numpy(ctx, net, make_optimizer(name, p["lr"], **extra.get(name, {})), data, schedule, name)
         curves[("numpy", name)] = res["curve"]
         ctx.metric(f"test_accuracy_{name.lower()}", _r(res["test_acc"]))
-        rows.append([name, "numpy (course rule)", _r(res["train_acc"]), _r(res["test_acc"]), _r(res["time_s"], 1),
+        rows.append([name, "numpy", _r(res["train_acc"]), _r(res["test_acc"]), _secs(res["time_s"]),
                      _course(OPTIMIZER_COURSE[name])])
         if kmodel is not None:
             kopt = keras_optimizer(keras, name, p["lr"], momentum=p["momentum"], decay_rate=p["decay_rate"])
             kres = train_keras(ctx, kmodel, kopt, data, schedule, name)
             curves[("keras", name)] = kres["curve"]
             ctx.metric(f"keras_test_accuracy_{name.lower()}", _r(kres["test_acc"]))
-            rows.append([name, f"keras.optimizers.{type(kopt).__name__}", _r(kres["train_acc"]), _r(kres["test_acc"]),
-                         _r(kres["time_s"], 1), _course(OPTIMIZER_COURSE[name])])
+            rows.append([name, "keras", _r(kres["train_acc"]), _r(kres["test_acc"]),
+                         _secs(kres["time_s"]), _course(OPTIMIZER_COURSE[name])])
     title = (f"optimizers on MNIST, hidden [40, 20] {p['activation']}+{p['init']}, lr {p['lr']}, {p['iters']} iterations "
              f"of batch {p['batch_size']} ({ctx.budget} budget); data {describe_data(usage)}")
     ctx.table(title, ["optimizer", "implementation", "final train acc", "test acc", "time (s)", "course test acc"], rows)
+    ctx.note("numpy = the course's update rules (scratch.optimizers); keras = keras.optimizers SGD, SGD(momentum), "
+             "Adagrad(initial_accumulator_value=0), RMSprop(rho) and Adam, all with epsilon 1e-7.")
     ctx.note("numpy and Keras start from the same weights and see the same batches; Keras's Adagrad/RMSprop put epsilon "
              "inside the square root (√(h+ε)) where the course adds 1e-7 outside (√h+ε); SGD, momentum and Adam follow "
              "the same formulas (see tests/test_scratch_optimizers.py).")
@@ -495,12 +501,12 @@ def batch_norm(ctx):
         res = train_numpy(ctx, net, SGD(p["lr"]), data, schedule, label)
         curves[("numpy", label)] = res["curve"]
         acc[("numpy", use_bn)] = res["test_acc"]
-        rows.append([label, "numpy", _r(res["train_acc"]), _r(res["test_acc"]), _r(res["loss"]), _r(res["time_s"], 1)])
+        rows.append([label, "numpy", _r(res["train_acc"]), _r(res["test_acc"]), _r(res["loss"]), _secs(res["time_s"])])
         if kmodel is not None:
             kres = train_keras(ctx, kmodel, keras.optimizers.SGD(p["lr"]), data, schedule, label)
             curves[("keras", label)] = kres["curve"]
             acc[("keras", use_bn)] = kres["test_acc"]
-            rows.append([label, "keras", _r(kres["train_acc"]), _r(kres["test_acc"]), _r(kres["loss"]), _r(kres["time_s"], 1)])
+            rows.append([label, "keras", _r(kres["train_acc"]), _r(kres["test_acc"]), _r(kres["loss"]), _secs(kres["time_s"])])
     ctx.metric("test_accuracy_bn", _r(acc[("numpy", True)]))
     ctx.metric("test_accuracy_plain", _r(acc[("numpy", False)]))
     ctx.metric("bn_gain", _r(acc[("numpy", True)] - acc[("numpy", False)]), note="numpy test accuracy with BN minus without")
@@ -634,12 +640,12 @@ def run_regularization(ctx) -> None:
         ctx.metric(f"gap_{key}", _r(gap))
         course = REG_COURSE.get(method)
         course_cols = [course[0], course[1], _r(course[0] - course[1])] if course else ["—", "—", "—"]
-        rows.append([method, "numpy", iters, _r(res["train_acc"]), _r(res["test_acc"]), _r(gap), _r(res["time_s"], 1), *course_cols])
+        rows.append([method, "numpy", iters, _r(res["train_acc"]), _r(res["test_acc"]), _r(gap), _secs(res["time_s"]), *course_cols])
         if kmodel is not None:
             kres = train_keras(ctx, kmodel, keras.optimizers.SGD(p["lr"]), data, schedule, method)
             kgap = kres["train_acc"] - kres["test_acc"]
             ctx.metric(f"keras_gap_{key}", _r(kgap))
-            rows.append([method, "keras", iters, _r(kres["train_acc"]), _r(kres["test_acc"]), _r(kgap), _r(kres["time_s"], 1), *course_cols])
+            rows.append([method, "keras", iters, _r(kres["train_acc"]), _r(kres["test_acc"]), _r(kgap), _secs(kres["time_s"]), *course_cols])
     for method in ("L2", "dropout"):
         ctx.metric(f"gap_reduction_{method.lower()}", _r(gaps["none"] - gaps[method]),
                    note=f"numpy train−test gap without regularization minus the gap with {method}")
