@@ -394,6 +394,8 @@ def run_optimizer_comparison(ctx) -> None:
     ctx.note("numpy and Keras start from the same weights and see the same batches; Keras's Adagrad/RMSprop put epsilon "
              "inside the square root (√(h+ε)) where the course adds 1e-7 outside (√h+ε); SGD, momentum and Adam follow "
              "the same formulas (see tests/test_scratch_optimizers.py).")
+    ctx.note("Where the formulas agree the two runs still drift apart slowly: float32 arithmetic in a different order, "
+             "and Keras casts Python-float hyperparameters through float32 (0.999 → 0.99900001 in Adam's bias correction).")
     ctx.note("The course report does not say which activation/initialisation gave its figures (the notebook's default "
              "is sigmoid + Gaussian 0.01); dlx uses ReLU + He by default (--set activation=sigmoid --set init=gaussian "
              "for the notebook default).")
