@@ -187,7 +187,7 @@ def _attention_heatmap(ctx, models, source, decoded, src_vocab, tgt_vocab):
         return
     from ..text.vocab import BOS, EOS
 
-    src_tokens = src_vocab.decode(source[0])
+    src_tokens = [t if t != " " else "␣" for t in src_vocab.decode(source[0])]
     row = list(decoded[0])
     steps = row[: row.index(EOS) + 1] if EOS in row else row  # the tokens output, </s> included
     labels = [tgt_vocab.itos[i] for i in steps]

@@ -44,6 +44,13 @@ def look_ahead_mask(steps):
     return ops.greater_equal(rows, cols)
 
 
+def _softmax_last(scores):
+    # Written out (not ops.softmax) so a single key, as in the first decoding step, raises no warning.
+    shifted = scores - ops.max(scores, axis=-1, keepdims=True)
+    exp = ops.exp(shifted)
+    return exp / ops.sum(exp, axis=-1, keepdims=True)
+
+
 def scaled_dot_product_attention(query, key, value, mask=None):
     """Attention(Q, K, V) = softmax(Q Kᵀ / √d_k) V (Day4 Section5, eq. 8).
 
@@ -60,7 +67,7 @@ def scaled_dot_product_attention(query, key, value, mask=None):
     scores = ops.matmul(query, ops.swapaxes(key, -1, -2)) / ops.sqrt(ops.cast(d_k, query.dtype))
     if mask is not None:
         scores = ops.where(mask, scores, ops.cast(_MASK_FILL, scores.dtype))
-    weights = ops.softmax(scores, axis=-1)
+    weights = _softmax_last(scores)
     return ops.matmul(weights, value), weights
 
 
@@ -159,7 +166,7 @@ class MultiHeadAttention(keras.layers.Layer):
             scores = ops.matmul(q, ops.swapaxes(k, -1, -2)) / math.sqrt(self.key_dim)
             if mask is not None:
                 scores = ops.where(mask, scores, ops.cast(_MASK_FILL, scores.dtype))
-            weights = ops.softmax(scores, axis=-1)
+            weights = _softmax_last(scores)
             heads = ops.matmul(self.dropout_layer(weights, training=training), v)
         else:
             heads, weights = scaled_dot_product_attention(q, k, v, mask)

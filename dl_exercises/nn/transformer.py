@@ -440,8 +440,6 @@ def make_log_probs_fn(models: TransformerModels, source_ids, batch_size: int = 5
     Returns:
         Callable giving log-probabilities ``(M, V)`` of the token after ``prefix[:, :t+1]``.
     """
-    import warnings
-
     import numpy as np
     import tensorflow as tf
 
@@ -455,18 +453,14 @@ def make_log_probs_fn(models: TransformerModels, source_ids, batch_size: int = 5
         input_signature=[ids, tf.TensorSpec((None, None, d_model), tf.float32), ids],
     )
     source_ids = np.asarray(source_ids, dtype=np.int32)
-    with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", message=".*softmax over axis -1.*")
-        memory = np.concatenate([encode(source_ids[i : i + batch_size]).numpy()
-                                 for i in range(0, len(source_ids), batch_size)])
+    memory = np.concatenate([encode(source_ids[i : i + batch_size]).numpy()
+                             for i in range(0, len(source_ids), batch_size)])
 
     def log_probs_fn(prefix, rows, t):
         out = []
-        with warnings.catch_warnings():
-            warnings.filterwarnings("ignore", message=".*softmax over axis -1.*")
-            for i in range(0, len(rows), batch_size):
-                r = rows[i : i + batch_size]
-                out.append(step(prefix[i : i + batch_size, : t + 1], memory[r], source_ids[r]).numpy())
+        for i in range(0, len(rows), batch_size):
+            r = rows[i : i + batch_size]
+            out.append(step(prefix[i : i + batch_size, : t + 1], memory[r], source_ids[r]).numpy())
         return np.concatenate(out)
 
     return log_probs_fn
