@@ -147,8 +147,9 @@ def word2vec(ctx):
     ctx.metric("onehot_to_embedding_memory_ratio", V / d, note="V×V one-hot vs V×d embedding")
     ctx.metric("vocabulary_size", V)
 
-    # held-out pairs: real co-occurrences in the last 10 % of the text vs pairs drawn from the noise distribution
-    h_t, h_c = skipgram_pairs(heldout_ids, p["window"])
+    # held-out pairs: real co-occurrences in the last 10 % of the text (subsampled as in training)
+    # vs pairs whose context is drawn from the noise distribution
+    h_t, h_c = skipgram_pairs(subsample(heldout_ids, counts, p["subsample_t"], rng), p["window"])
     pick = rng.choice(h_t.size, size=min(20000, h_t.size), replace=False)
     h_t, h_c = h_t[pick], h_c[pick]
     h_rand = rng.choice(V, size=h_t.size, p=noise)

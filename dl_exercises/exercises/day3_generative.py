@@ -166,3 +166,105 @@ def vae(ctx):
         ax2.set(title="decoder over z ∈ [−2.5, 2.5]²")
         ax2.axis("off")
         ctx.save_figure(fig, "latent_map.png")
+
+
+def _greedy_replies(predict, n: int, reply_len: int, bos: int) -> np.ndarray:
+    """Greedy decoding through ``predict(seq) -> logits`` with a fixed-width input (later positions padding)."""
+    seq = np.zeros((n, reply_len), dtype=np.int32)
+    seq[:, 0] = bos
+    for k in range(reply_len - 1):
+        logits = predict(seq[:, : reply_len - 1])
+        seq[:, k + 1] = np.argmax(logits[:, k], axis=-1)
+    return seq[:, 1:]
+
+
+def distinct_n(replies: list[str], n: int) -> float:
+    """Distinct-n (Li et al. 2016): unique n-grams / all n-grams over the replies."""
+    grams = [tuple(r.split()[i : i + n]) for r in replies for i in range(len(r.split()) - n + 1)]
+    return len(set(grams)) / max(1, len(grams))
+
+
+@exercise(
+    "day3.hred",
+    title="HRED and VHRED on multi-turn dialogues: context, and varied replies",
+    title_ja="HRED・VHRED",
+    section="Day3 Section5",
+    data=("dialogues",),
+    tags=("keras", "seq2seq", "generative"),
+    params={
+        "epochs": Param(int, 12, min=1),
+        "n_train": Param(int, 6000, min=10, help="training dialogues"),
+        "n_test": Param(int, 500, min=10, help="test dialogues"),
+        "units": Param(int, 64, min=1, help="GRU units"),
+        "embed_dim": Param(int, 32, min=1),
+        "latent_dim": Param(int, 8, min=1, help="VHRED's z"),
+        "batch_size": Param(int, 64, min=1),
+        "lr": Param(float, 0.003, min=0.0, min_inclusive=False),
+        "samples": Param(int, 5, min=2, help="replies generated per context for the diversity score"),
+        "n_diverse": Param(int, 100, min=1, help="test contexts used for the diversity score"),
+    },
+    budgets={"smoke": {"epochs": 1, "n_train": 64, "n_test": 16, "units": 8, "n_diverse": 4}, "quick": {"epochs": 12}, "full": {"epochs": 30, "n_train": 20000}},
+    targets={"quick": {"hred_accuracy": ">= 0.95", "context_accuracy_gain": ">= 0.5", "vhred_distinct_replies": ">= 1.5"}},
+)
+def hred(ctx):
+    """HRED (utterance encoder + context RNN + decoder) vs last-turn-only seq2seq; VHRED's latent z varies the replies (Day3 Section5)."""
+    from ..nn.hred import build_hred
+    from ..nn.seq2seq import compile_seq2seq
+    from ..text import BOS
+
+    p = ctx.params
+    data = ctx.load_data("dialogues", n_train=p["n_train"], n_test=p["n_test"])
+    vocab, valid = data.extra["vocab"], data.extra["valid_test"]
+    x_train, y_train, x_test = data.x_train, data.y_train, data.x_test
+    turns, turn_len = x_train.shape[1:]
+    reply_len = y_train.shape[1]
+    _, keras = ctx.keras()
+    rows, results = [], {}
+    n_div = min(p["n_diverse"], len(x_test))
+    div_x = np.repeat(x_test[:n_div], p["samples"], axis=0)
+    rng = np.random.default_rng(ctx.seed)
+    for kind in ("last turn only", "HRED", "VHRED"):
+        keras.utils.set_random_seed(ctx.seed)
+        tag = {"last turn only": "s2s", "HRED": "hred", "VHRED": "vhred"}[kind]
+        parts = build_hred(len(vocab), turns=turns, turn_len=turn_len, embed_dim=p["embed_dim"], units=p["units"],
+                           latent_dim=p["latent_dim"] if kind == "VHRED" else 0, context=kind != "last turn only", name=tag)  # fmt: skip
+        model = parts["train"]
+        compile_seq2seq(model, p["lr"])
+        inputs = [x_train, y_train[:, :-1]] + ([y_train[:, 1:]] if kind == "VHRED" else [])
+        callbacks = ctx.callbacks(epochs=p["epochs"], label=kind, run=kind)
+        if parts["kl"] is not None:
+            kl_var, warmup = parts["kl"].kl_weight, max(1, p["epochs"] // 2)
+            callbacks.append(keras.callbacks.LambdaCallback(on_epoch_begin=lambda epoch, logs: kl_var.assign(min(1.0, epoch / warmup))))
+        with ctx.training():
+            model.fit(inputs, y_train[:, 1:], batch_size=p["batch_size"], epochs=p["epochs"], verbose=0, callbacks=callbacks)
+        if kind == "VHRED":
+            def replies_for(x):
+                mean, log_var = (np.asarray(a) for a in parts["prior"].predict(x, batch_size=1024, verbose=0))
+                z = (mean + np.exp(0.5 * log_var) * rng.standard_normal(mean.shape)).astype("float32")
+                return _greedy_replies(lambda s: parts["generate"].predict([x, s, z], batch_size=1024, verbose=0), len(x), reply_len, BOS)
+        else:
+            def replies_for(x):
+                return _greedy_replies(lambda s: model.predict([x, s], batch_size=1024, verbose=0), len(x), reply_len, BOS)
+        test_replies = [" ".join(vocab.decode(r)) for r in replies_for(x_test)]
+        accuracy = float(np.mean([r in v for r, v in zip(test_replies, valid)]))
+        div_replies = [" ".join(vocab.decode(r)) for r in replies_for(div_x)]
+        per_context = float(np.mean([len(set(div_replies[i * p["samples"] : (i + 1) * p["samples"]])) for i in range(n_div)]))
+        results[kind] = (accuracy, per_context, test_replies, div_replies)
+        rows.append([kind, model.count_params(), round(accuracy, 4), round(distinct_n(div_replies, 1), 4), round(distinct_n(div_replies, 2), 4), round(per_context, 2)])
+    ctx.table(
+        f"test dialogues; diversity over {p['samples']} replies to each of {n_div} contexts (greedy decoding)",
+        ["model", "parameters", "right reply", "distinct-1", "distinct-2", "different replies per context"],
+        rows,
+    )
+    ctx.metric("no_context_accuracy", results["last turn only"][0], note="can only guess the value: about 1/8")
+    ctx.metric("hred_accuracy", results["HRED"][0])
+    ctx.metric("vhred_accuracy", results["VHRED"][0])
+    ctx.metric("context_accuracy_gain", results["HRED"][0] - results["last turn only"][0])
+    ctx.metric("hred_distinct_replies", results["HRED"][1], note="per context; greedy HRED always says the same")
+    ctx.metric("vhred_distinct_replies", results["VHRED"][1], note="per context; z ~ p(z | context) each time")
+    ctx.metric("hred_distinct_2", distinct_n(results["HRED"][3], 2))
+    ctx.metric("vhred_distinct_2", distinct_n(results["VHRED"][3], 2))
+    text = data.extra["text_test"]
+    ex = [[" / ".join(text[i]), results["HRED"][2][i], " | ".join(sorted(set(results["VHRED"][3][i * p["samples"] : (i + 1) * p["samples"]])))] for i in range(min(4, n_div))]
+    ctx.table("examples", ["dialogue", "HRED", "VHRED samples"], ex)
+    ctx.note("VHRED: KL(q(z|context, reply) ‖ p(z|context)) weight annealed 0 → 1 over the first half of training.")
