@@ -110,8 +110,8 @@ def transformer(ctx):
     greedy_s = time.perf_counter() - start
     join = "".join if level == "char" else " ".join
     hyps = [join(tgt_vocab.decode(row)) for row in greedy]
-    refs = [join(tgt_vocab.decode(row)) for row in tgt_test]
-    seq_acc, tok_acc = _accuracies(greedy, tgt_test[:, 1:])
+    refs = [str(y) for y in data.y_test]  # the corpus's own lines: words unknown to the vocabulary stay as written
+    seq_acc, tok_acc = _accuracies(greedy, tgt_test[:, 1:])  # an <unk> in a reference never counts as right
     ctx.metric("sequence_accuracy", round(seq_acc, 4), note=f"greedy decoding, {len(hyps)} held-out {name} pairs")
     ctx.metric("token_accuracy", round(tok_acc, 4), note="greedy output vs reference, position by position, </s> included")
     beam_hyps = None
@@ -128,7 +128,7 @@ def transformer(ctx):
     if beam_hyps is not None:
         rows.append([f"beam {p['beam_width']}", ctx.result.metrics["beam_sequence_accuracy"].value, "", round(beam_s, 2)])
     ctx.table(f"Decoding {len(hyps)} held-out {name} pairs", ["decoder", "sequence acc", "token acc", "time s"], rows)
-    sources = [join(src_vocab.decode(row)) for row in src_test]
+    sources = [str(x) for x in data.x_test]
     shown = range(min(6, len(hyps)))
     ctx.table("Example translations (greedy)", ["source", "reference", "output", "ok"],
               [[sources[i], refs[i], hyps[i], "✓" if hyps[i] == refs[i] else "✗"] for i in shown])
@@ -196,11 +196,30 @@ def _attention_heatmap(ctx, models, source, decoded, src_vocab, tgt_vocab):
     _, weights = models.decoder([prefix, memory, source], training=False)
     grid = np.asarray(weights)[0].mean(axis=0)[:, : len(src_tokens)]
     plt = ctx.pyplot()
+    font = _font_for(labels + src_tokens)
+    if font is None:
+        ctx.note("attention.png numbers the output tokens (no font with their script is installed): "
+                 + " ".join(f"{i}:{t}" for i, t in enumerate(labels)))
+        labels = [str(i) for i in range(len(labels))]
+        src_tokens = [t if t.isascii() else "?" for t in src_tokens]
     fig, ax = plt.subplots(figsize=(max(4, 0.3 * len(src_tokens) + 2), max(3, 0.3 * len(steps) + 1.5)))
     ax.imshow(grid, cmap="viridis", aspect="auto")
-    ax.set_xticks(range(len(src_tokens)), src_tokens, fontsize=8, rotation=90 if len(src_tokens) > 30 else 0)
-    ax.set_yticks(range(len(steps)), labels, fontsize=8)
+    family = {"fontfamily": font} if font else {}
+    ax.set_xticks(range(len(src_tokens)), src_tokens, fontsize=8, rotation=90 if len(src_tokens) > 30 else 0, **family)
+    ax.set_yticks(range(len(steps)), labels, fontsize=8, **family)
     ax.set_xlabel("source")
     ax.set_ylabel("output")
     ax.set_title("encoder–decoder attention (last layer, mean of heads)")
     ctx.save_figure(fig, "attention.png")
+
+
+def _font_for(tokens: list[str]) -> str | None:
+    """A matplotlib font family that can draw every token: the default for ASCII, else an installed CJK font."""
+    if all(t.isascii() for t in tokens):
+        return "DejaVu Sans"
+    from matplotlib import font_manager
+
+    for entry in font_manager.fontManager.ttflist:
+        if any(k in entry.name for k in ("CJK", "IPAex", "IPAGothic", "Takao", "Hiragino", "Yu Gothic", "Source Han")):
+            return entry.name
+    return None
