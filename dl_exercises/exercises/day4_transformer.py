@@ -18,9 +18,13 @@ from ..registry import Param, exercise
 # Source/target lengths the model is built for (positions of the PE table).
 _MAX_TARGET_TOKENS = {"dates": 11, "enja": 20}  # tokens after <s>, </s> included (enja: 4-16 words + "。")
 
-# XLA measured on 2 shared CPU cores, quick model (d_model 64, 2+2 layers, batch 64,
-# dates): see _XLA_NOTE; the default follows that measurement.
-_XLA_NOTE = "jit_compile default chosen from a side-by-side measurement (see day4_transformer.py)"
+# XLA or not (DESIGN.md: measure, then decide). Quick model (2+2 layers, d_model 64,
+# batch 64, dates), one process training a jit_compile=True and a False copy in
+# alternating 64-step epochs on the shared 2-core machine (load average ~12):
+# plain 9.9-12.9 steps/s, XLA 5.8-6.5 steps/s (median ratio 0.60), first epoch
+# (tracing/compiling) ~40 s for both. XLA is slower here, so jit_compile=False.
+# The whole quick run measured 9.5 steps/s (2,500 steps in 264 s) at load ~15.
+_XLA_NOTE = "jit_compile=False: XLA measured 0.6× the steps/s of plain graph mode for this model on 2 CPU cores"
 
 
 @exercise(
