@@ -140,3 +140,20 @@ def test_shared_embeddings_use_one_table_and_bad_arguments_are_named():
         build_transformer(30, 20, share_embeddings=True)
     with pytest.raises(ValueError, match="Received: d_model=10, num_heads=4"):
         build_transformer(30, 20, d_model=10, num_heads=4)
+
+
+def test_beam_search_keeps_the_k_best_in_order_on_a_random_table():
+    """One step of beam search against brute force over every two-token sequence."""
+    rng = np.random.default_rng(9)
+    table = np.log(rng.dirichlet(np.ones(6), size=(7,)))  # next-token distribution given the last token
+
+    def fn(prefix, rows, t):
+        return table[prefix[:, t]]
+
+    tokens, scores = beam_search_decode(fn, 1, 2, beam_width=3, return_scores=True)
+    best = max(((a, b) for a in range(6) for b in range(6)),
+               key=lambda ab: table[BOS, ab[0]] + (0.0 if ab[0] == EOS else table[ab[0], ab[1]]))
+    a, b = best
+    expected = table[BOS, a] + (0.0 if a == EOS else table[a, b])
+    assert scores[0] == pytest.approx(expected)
+    assert tokens[0, 0] == a

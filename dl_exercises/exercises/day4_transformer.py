@@ -157,12 +157,10 @@ def _joint_vocab(data, level):
 
 def _accuracies(decoded: np.ndarray, reference: np.ndarray) -> tuple[float, float]:
     """Whole-sequence and per-position accuracy; both arrays (N, L) padded with 0 after </s>."""
-    width = min(decoded.shape[1], reference.shape[1])
     dec = np.zeros((len(decoded), max(decoded.shape[1], reference.shape[1])), np.int32)
     ref = np.zeros_like(dec)
     dec[:, : decoded.shape[1]] = decoded
     ref[:, : reference.shape[1]] = reference
-    del width
     seq = float(np.mean(np.all(dec == ref, axis=1)))
     real = ref != 0
     tok = float(np.sum((dec == ref) & real) / max(int(np.sum(real)), 1))

@@ -87,7 +87,12 @@ def beam_search_decode(log_probs_fn: LogProbsFn, num_rows: int, max_len: int, *,
         log_probs[finished] = -np.inf
         log_probs[finished, pad] = 0.0
         candidates = (scores[:, :, None] + log_probs).reshape(num_rows, k * vocab)
-        best = np.argsort(-candidates, axis=-1, kind="stable")[:, :k]
+        if k == 1:
+            best = np.argmax(candidates, axis=-1)[:, None]  # exactly greedy's choice, ties included
+        else:
+            part = np.argpartition(-candidates, k - 1, axis=-1)[:, :k]  # the k best, unordered
+            order = np.argsort(-np.take_along_axis(candidates, part, axis=-1), axis=-1, kind="stable")
+            best = np.take_along_axis(part, order, axis=-1)
         beam, token = np.divmod(best, vocab)
         buffer = buffer[batch_index, beam]
         buffer[:, :, t + 1] = token
