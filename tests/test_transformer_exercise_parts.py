@@ -24,3 +24,22 @@ def test_joint_vocabulary_reencodes_both_sides():
     assert src_train.shape == b.extra["src_train"].shape and tgt_test.shape == b.extra["tgt_test"].shape
     assert "".join(joint.decode(src_test[3])) == b.x_test[3]
     assert "".join(joint.decode(tgt_train[7])) == b.y_train[7]
+
+
+def test_train_clock_counts_steps_and_stops_only_past_its_limit():
+    import keras
+
+    from dl_exercises.exercises.day4_transformer import _train_clock
+
+    class FakeModel:
+        stop_training = False
+
+    unlimited = _train_clock(keras, 0.0)
+    unlimited.set_model(FakeModel())
+    for i in range(3):
+        unlimited.on_train_batch_end(i)
+    assert unlimited.steps == 3 and not unlimited.stopped and not unlimited.model.stop_training
+    tight = _train_clock(keras, 1e-9)
+    tight.set_model(FakeModel())
+    tight.on_train_batch_end(0)
+    assert tight.stopped and tight.model.stop_training and tight.steps == 1

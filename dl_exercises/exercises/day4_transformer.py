@@ -50,6 +50,8 @@ _XLA_NOTE = "jit_compile=False: XLA measured 0.6× the steps/s of plain graph mo
         "beam_width": Param(int, 4, min=1, help="beam width for beam-search decoding (1 = greedy only)"),
         "share_embeddings": Param(bool, False, help="one embedding table for source and target (as the course's example 5.1)"),
         "jit_compile": Param(bool, False, help="compile the training step with XLA"),
+        "max_train_minutes": Param(float, 0.0, min=0.0, help="stop training after this many minutes (0 = run every epoch); "
+                                   "where it stops depends on the machine, so runs with it are not reproducible"),
         "data_dir": Param(str, "", help="enja only: directory holding train/dev/test .en/.ja (default: cache or $DLX_DATA_DIR)"),
     },
     budgets={
@@ -77,7 +79,7 @@ def transformer(ctx):
     if p["share_embeddings"]:
         src_vocab, tgt_vocab, src_train, tgt_train, src_test, tgt_test = _joint_vocab(data, level)
 
-    tf, keras = ctx.keras()
+    _, keras = ctx.keras()
     from ..nn.transformer import MaskedSparseCrossentropy, TransformerSchedule, build_transformer, masked_accuracy
 
     max_target = tgt_train.shape[1] - 1
@@ -94,16 +96,20 @@ def transformer(ctx):
         jit_compile=p["jit_compile"],
     )
     steps_per_epoch = int(np.ceil(len(src_train) / p["batch_size"]))
+    clock = _train_clock(keras, p["max_train_minutes"] * 60.0)
     with ctx.training():
         start = time.perf_counter()
         models.model.fit(
             [src_train, tgt_train[:, :-1]], tgt_train[:, 1:], batch_size=p["batch_size"], epochs=p["epochs"],
             shuffle=True, verbose=0,
-            callbacks=ctx.callbacks(epochs=p["epochs"], label="transformer", steps_per_epoch=steps_per_epoch),
+            callbacks=ctx.callbacks(epochs=p["epochs"], label="transformer", steps_per_epoch=steps_per_epoch) + [clock],
         )
         train_s = time.perf_counter() - start
-    ctx.metric("train_steps_per_s", round(steps_per_epoch * p["epochs"] / train_s, 1), "steps/s",
+    ctx.metric("train_steps_per_s", round(clock.steps / train_s, 1), "steps/s",
                note=f"batch {p['batch_size']}, jit_compile={p['jit_compile']}, first step's tracing included")
+    if clock.stopped:
+        ctx.note(f"training stopped by max_train_minutes={p['max_train_minutes']:g} after {clock.steps} steps "
+                 f"({clock.steps / steps_per_epoch:.2f} of {p['epochs']} epochs)")
 
     from ..nn.decoding import beam_search_decode, greedy_decode
     from ..nn.transformer import make_log_probs_fn
@@ -136,8 +142,27 @@ def transformer(ctx):
     shown = range(min(6, len(hyps)))
     ctx.table("Example translations (greedy)", ["source", "reference", "output", "ok"],
               [[sources[i], refs[i], hyps[i], "✓" if hyps[i] == refs[i] else "✗"] for i in shown])
-    ctx.note(f"training: {p['epochs']} epochs × {steps_per_epoch} steps, {train_s:.1f} s; {_XLA_NOTE}")
+    ctx.note(f"training: {clock.steps} steps ({steps_per_epoch} per epoch), {train_s:.1f} s; {_XLA_NOTE}")
     _attention_heatmap(ctx, models, src_test[:1], greedy[:1], src_vocab, tgt_vocab)
+
+
+def _train_clock(keras, limit_s: float):
+    """A Keras callback that counts steps and stops training once ``limit_s`` seconds have passed (0 = never)."""
+
+    class TrainClock(keras.callbacks.Callback):
+        def __init__(self):
+            super().__init__()
+            self.steps = 0
+            self.stopped = False
+            self._start = time.perf_counter()
+
+        def on_train_batch_end(self, batch, logs=None):
+            self.steps += 1
+            if limit_s and time.perf_counter() - self._start > limit_s:
+                self.model.stop_training = True
+                self.stopped = True
+
+    return TrainClock()
 
 
 def _joint_vocab(data, level):
