@@ -388,7 +388,7 @@ def run_optimizer_comparison(ctx) -> None:
                          _secs(kres["time_s"]), _course(OPTIMIZER_COURSE[name])])
     title = (f"optimizers on MNIST, hidden [40, 20] {p['activation']}+{p['init']}, lr {p['lr']}, {p['iters']} iterations "
              f"of batch {p['batch_size']} ({ctx.budget} budget); data {describe_data(usage)}")
-    ctx.table(title, ["optimizer", "implementation", "final train acc", "test acc", "time (s)", "course test acc"], rows)
+    ctx.table(title, ["optimizer", "impl", "final train acc", "test acc", "time (s)", "course test acc"], rows)
     ctx.note("numpy = the course's update rules (scratch.optimizers); keras = keras.optimizers SGD, SGD(momentum), "
              "Adagrad(initial_accumulator_value=0), RMSprop(rho) and Adam, all with epsilon 1e-7.")
     ctx.note("numpy and Keras start from the same weights and see the same batches; Keras's Adagrad/RMSprop put epsilon "
@@ -517,10 +517,11 @@ def batch_norm(ctx):
     ctx.table(
         f"with vs without batch normalization, hidden [40, 20] {p['activation']}+{p['init']}, SGD lr {p['lr']}, "
         f"{p['iters']} iterations of batch {p['batch_size']} ({ctx.budget} budget); data {describe_data(usage)}",
-        ["network", "implementation", "train acc", "test acc", "final loss (numpy: last batch; keras: mean of last chunk)", "time (s)"], rows,
+        ["network", "impl", "train acc", "test acc", "final loss", "time (s)"], rows,
     )
     ctx.table("numpy BatchNormalization vs keras.layers.BatchNormalization (float64, momentum 0.9, epsilon 1e-6)",
               ["check", "max |difference|"], _bn_crosscheck(ctx))
+    ctx.note("final loss: numpy's is the last mini-batch's, Keras's the mean over the last evaluation interval.")
     ctx.note("Inference uses the running mean and variance (momentum 0.9; Keras's default is 0.99 and epsilon 1e-3, "
              "set here to the course's 0.9 and 1e-6).")
     if ctx.out is not None:
@@ -641,7 +642,7 @@ def run_regularization(ctx) -> None:
         ctx.metric(f"test_accuracy_{key}", _r(res["test_acc"]))
         ctx.metric(f"gap_{key}", _r(gap))
         course = REG_COURSE.get(method)
-        course_cols = [course[0], course[1], _r(course[0] - course[1])] if course else ["—", "—", "—"]
+        course_cols = [f"{course[0]}/{course[1]}" if course else "—"]
         rows.append([method, "numpy", iters, _r(res["train_acc"]), _r(res["test_acc"]), _r(gap), _secs(res["time_s"]), *course_cols])
         if kmodel is not None:
             kres = train_keras(ctx, kmodel, keras.optimizers.SGD(p["lr"]), data, schedule, method)
@@ -653,8 +654,7 @@ def run_regularization(ctx) -> None:
                    note=f"numpy train−test gap without regularization minus the gap with {method}")
     title = (f"regularization on {p['n_train']} training images, hidden {p['depth']}×100 ReLU+He, SGD lr {p['lr']}, batch "
              f"{p['batch_size']}; λ L2 {p['l2']} (L2+dropout {p['l2_combined']}), L1 {p['l1']}, dropout {p['dropout']} ({ctx.budget} budget); data {describe_data(usage)}")
-    ctx.table(title, ["method", "implementation", "iterations", "train acc", "test acc", "gap", "time (s)",
-                      "course train", "course test", "course gap"], rows)
+    ctx.table(title, ["method", "impl", "iters", "train acc", "test acc", "gap", "time (s)", "course train / test"], rows)
     ctx.note("Weight decay adds λ/2·ΣW² (L2) or λ·Σ|W| (L1) to the loss of every weight matrix; the course notebook's "
              "hand-written L2 loop skipped the output layer and logged √ΣW² — the gradient λW is the same.")
     ctx.note("The numpy Dropout is the course's (survivors unscaled in training, outputs × (1 − ratio) at inference); "
