@@ -732,7 +732,7 @@ def playground_model(keras, hidden: tuple, activation: str, name: str):
     params={
         "epochs": Param(int, 200, min=1, help="epochs per configuration"),
         "lr": Param(float, 0.02, min=0.0, min_inclusive=False, help="Adam learning rate"),
-        "batch_size": Param(int, 32, min=1),
+        "batch_size": Param(int, 32, min=1, help="mini-batch size"),
         "configs": Param(str, "all", choices=("all", "minimal"),
                          help="networks to try: all five, or minimal (linear and 2×16 relu)"),
     },
