@@ -22,11 +22,16 @@ from ..result import DataUsage
 
 SECTION = "Day4 Section5"
 
-# XLA (jit_compile) was measured once per model family on this 2-core CPU, same
-# data and steps, with and without XLA (see the module's commit for the
-# script). The figures are per-step wall times after warm-up:
-XLA_MLP = True  # placeholder, set from measurement below
-XLA_CNN = False  # placeholder, set from measurement below
+# XLA (jit_compile) measured on this 2-core CPU, shared with other jobs (load ~14), interleaving
+# rounds with and without XLA and taking the median ms per training step after compilation:
+#   784-600-300-10 sigmoid MLP, batch 100 (mnist_3layer): 15.3 → 11.6 ms (XLA 1.3× faster; the whole
+#       quick run: 44.4 s → 26.1 s of training, 1.7×; identical accuracies)
+#   784-512-512-10 ReLU MLP, batch 128 (mnist_keras):      32.0 → 21.7 ms (XLA 1.5× faster)
+#   the course CNN, batch 100 (mnist_cnn):                 244 → 353 ms (XLA 1.45× slower)
+# The 784-10 softmax regression (mnist_1layer) showed no difference (5.9 s vs 5.7 s); it follows the MLPs.
+# Keras's own "auto" turns XLA off on CPU-only machines, so the choice is explicit (``--set xla=...``).
+XLA_MLP = True
+XLA_CNN = False
 
 
 # --------------------------------------------------------------------------- helpers
@@ -335,8 +340,10 @@ def nonlinear_regression(ctx):
         "lr": Param(float, 0.1, min=0.0, min_inclusive=False, help="SGD learning rate (course: 0.1)"),
         "n_train": Param(int, 60000, min=10, help="training images (at most what the data set has)"),
         "n_test": Param(int, 10000, min=10, help="test images (at most what the data set has)"),
-        "xla": Param(bool, True, help="compile the train step with XLA (measured faster for this MLP)"),
+        "xla": Param(bool, XLA_MLP, help="compile the train step with XLA (measured faster for MLPs on CPU)"),
     },
+    # quick: 1,000 steps (25 passes over mnist5k's 4,000 images) instead of the course's 100, which see only
+    # 10,000 images. Measured on mnist5k, seed 0: 0.903 (XLA on or off); the target leaves 2 points of margin.
     budgets={"smoke": {"iterations": 2, "n_train": 200, "n_test": 100}, "quick": {"iterations": 1000}, "full": {}},
     targets={"quick": {"test_accuracy": ">= 0.88"}},
 )
@@ -384,10 +391,12 @@ _OPTIMIZERS_3LAYER = ("adam", "momentum")
         "momentum": Param(float, 0.9, min=0.0, max=0.999, help="momentum (course: 0.9)"),
         "n_train": Param(int, 60000, min=10, help="training images (at most what the data set has)"),
         "n_test": Param(int, 10000, min=10, help="test images (at most what the data set has)"),
-        "xla": Param(bool, True, help="compile the train step with XLA (measured faster for this MLP)"),
+        "xla": Param(bool, XLA_MLP, help="compile the train step with XLA (measured faster for MLPs on CPU)"),
     },
-    budgets={"smoke": {"iterations": 2, "n_train": 200, "n_test": 100}, "quick": {"iterations": 1200}, "full": {}},
-    targets={"quick": {"test_accuracy_adam": ">= 0.90", "test_accuracy_momentum": ">= 0.90"}},
+    # quick runs the course's own 3,000 steps per optimizer (measured on mnist5k, seed 0: Adam 0.910,
+    # Momentum 0.922; at 1,200 steps Adam 1e-4 had only reached 0.846). Targets leave 2–3 points of margin.
+    budgets={"smoke": {"iterations": 2, "n_train": 200, "n_test": 100}, "quick": {}, "full": {}},
+    targets={"quick": {"test_accuracy_adam": ">= 0.88", "test_accuracy_momentum": ">= 0.88"}},
 )
 def mnist_3layer(ctx):
     """784-600-300-10 sigmoid network with dropout, trained once with Adam and once with Momentum (Day4 Section5, 分類3層)."""
@@ -444,7 +453,7 @@ def mnist_3layer(ctx):
         "lr": Param(float, 1e-4, min=0.0, min_inclusive=False, help="Adam learning rate (course: 1e-4)"),
         "n_train": Param(int, 60000, min=10, help="training images (at most what the data set has)"),
         "n_test": Param(int, 10000, min=10, help="test images (at most what the data set has)"),
-        "xla": Param(bool, False, help="compile the train step with XLA (measured slower for this CNN on CPU)"),
+        "xla": Param(bool, XLA_CNN, help="compile the train step with XLA (measured slower for this CNN on CPU)"),
     },
     # quick keeps the course's 300 steps of 100 images but uses Adam's usual lr 1e-3: at the course's
     # 1e-4 the network is still far from converged after 300 steps (measured on mnist5k with lr 1e-3:
@@ -619,9 +628,12 @@ _LOSSES_MNIST = (("sparse", "sparse_categorical_crossentropy"), ("categorical", 
         "lr": Param(float, 0.01, min=0.0, min_inclusive=False, help="Adam learning rate (course: 0.001, try 0.01)"),
         "n_train": Param(int, 60000, min=10, help="training images (at most what the data set has)"),
         "n_test": Param(int, 10000, min=10, help="test images (at most what the data set has)"),
-        "xla": Param(bool, True, help="compile the train step with XLA (measured faster for MLPs)"),
+        "xla": Param(bool, XLA_MLP, help="compile the train step with XLA (measured faster for MLPs on CPU)"),
     },
-    budgets={"smoke": {"epochs": 1, "n_train": 256, "n_test": 100}, "quick": {}, "full": {}},
+    # The syllabus target. Measured on mnist5k (4,000 training images), 20 epochs: lr 0.01 gives 0.943,
+    # 0.935, 0.932 (seeds 0–2) and the course's default lr 0.001 gives 0.952, 0.947, 0.947, so this MLP
+    # does not reliably reach 0.95 on 4,000 images; the target is kept (not lowered) and reported missed.
+    budgets={"smoke": {"epochs": 1, "n_train": 256, "n_test": 100}, "quick": {"n_train": 4000, "n_test": 1000}, "full": {}},
     targets={"quick": {"test_accuracy_sparse": ">= 0.95", "test_accuracy_categorical": ">= 0.95"}},
 )
 def mnist_keras(ctx):
