@@ -162,3 +162,13 @@ def test_failed_exercise_keeps_its_message():
 
     with pytest.raises(DlxError, match="no way"):
         run_exercise(make_spec(func), budget="smoke")
+
+
+def test_dataset_override_drops_targets_of_metrics_not_produced():
+    def func(ctx):
+        if ctx.dataset != "iris":
+            ctx.metric("score", 0.9)
+
+    spec = make_spec(func, data=("mnist", "iris"))
+    assert run_exercise(spec, budget="quick", dataset="iris").targets == []
+    assert run_exercise(spec, budget="quick").status == "ok"
