@@ -108,7 +108,8 @@ def _fit_epochs(ctx, model, x, y, *, epochs: int, batch_size: int, label: str, r
     and per-epoch overhead, so the whole schedule is laid out in advance (one
     permutation of the data per epoch, batches gathered by index), Keras runs
     up to 100 steps per call (``steps_per_execution``), and a history row is
-    written about every ``epochs / 20`` passes.
+    written about every ``epochs / 20`` passes. When ``batch_size`` does not divide
+    ``N``, one batch may hold the end of one pass and the start of the next.
 
     Args:
         model: uncompiled; compiled here with ``compile_kwargs`` and ``steps_per_execution``.
@@ -435,8 +436,8 @@ def mnist_3layer(ctx):
         ctx.metric(f"test_accuracy_{name}", acc)
         rows.append([name, settings, p["iterations"], round(acc, 4)])
     ctx.table("Optimizers on the 3-layer network", ["optimizer", "settings", "steps", "test accuracy"], rows)
-    ctx.note("Sigmoid layers with N(0, 0.01²) weights start almost flat; Adam's small 1e-4 steps need many iterations, "
-             "Momentum's 0.1 moves faster at first.")
+    ctx.note("Sigmoid layers with N(0, 0.01²) weights start almost flat; Adam moves each weight by about its "
+             "learning rate (1e-4) per step, Momentum by up to lr/(1 - momentum) times the gradient.")
 
 
 @exercise(
