@@ -1,0 +1,449 @@
+"""Day 2 convolutional networks: im2col, the course's conv nets, modern architectures, transfer learning.
+
+Day2 Section3 (畳み込みニューラルネットワークの概念) and Section4 (最新の CNN).
+The numpy twins live in ``dl_exercises.scratch`` (im2col, conv_layers,
+conv_nets), the Keras builders in ``dl_exercises.nn``; the architecture
+comparison is shared with ``dlx bench cnn`` (``dl_exercises/bench/cnn.py``).
+TensorFlow, Keras and matplotlib are imported inside functions only.
+"""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+
+from ..registry import Param, exercise
+
+COURSE_DEEP_TIME = "about an hour on a CPU (小一時間, numpy, 1000 iterations; Day2 Section3 report)"
+
+
+def describe_data(usage) -> str:
+    """'mnist5k (fallback for mnist): 4000 train / 1000 test' for table titles."""
+    note = f" ({usage.note})" if usage.note else ""
+    return f"{usage.name}{note}: {usage.sizes.get('train', '?')} train / {usage.sizes.get('test', '?')} test"
+
+
+# --- day2.im2col -----------------------------------------------------------------------------------
+
+COURSE_IM2COL_INPUT = [
+    [[[48, 2, 74, 50], [60, 0, 56, 22], [62, 44, 0, 95], [70, 60, 21, 76]]],
+    [[[56, 96, 73, 30], [80, 67, 13, 1], [62, 24, 85, 17], [69, 32, 60, 93]]],
+]
+
+
+@exercise(
+    "day2.im2col",
+    title="im2col, convolution and pooling from scratch",
+    title_ja="im2col と畳み込み層・プーリング層",
+    section="Day2 Section3",
+    tags=("numpy", "keras", "cnn"),
+    params={"seed_input": Param(int, 0, min=0, help="seed of the random cross-check tensors")},
+    course={"col_shape": ([8, 9], "Day2 Section3, im2col の結果: input (2,1,4,4), 3×3 filter")},
+)
+def im2col_exercise(ctx):
+    """im2col/col2im, convolution and max-pooling via im2col, checked against scipy and Keras (Day2 Section3)."""
+    from scipy import signal
+
+    from ..scratch.conv_layers import Convolution, Pooling
+    from ..scratch.gradient import numerical_gradient
+    from ..scratch.im2col import conv_output_size, im2col, im2col_without_transpose
+
+    x = np.array(COURSE_IM2COL_INPUT, dtype=np.float64)
+    col = im2col(x, 3, 3, stride=1, pad=0)
+    ctx.metric("col_shape", list(col.shape))
+    ctx.table("im2col of the course's input (2, 1, 4, 4), 3×3 filter: one row per patch",
+              [f"c{j}" for j in range(9)], col.astype(int).tolist())
+    wrong = im2col_without_transpose(x, 3, 3)
+    ctx.metric("rows_that_are_patches_without_transpose", int(sum(any((wrong[i] == col).all(1)) for i in range(8))))
+    ctx.note("without the transpose (course: 'transpose なし') the same numbers are read in the wrong order: "
+             "most rows are no longer patches")
+
+    rows = []
+    for h, f, s, p in [(28, 5, 1, 0), (28, 3, 1, 1), (14, 3, 1, 2), (7, 3, 2, 1), (227, 11, 4, 0), (6, 3, 2, 0), (4, 5, 1, 0)]:
+        try:
+            out = conv_output_size(h, f, s, p)
+        except ValueError as exc:
+            out = f"error: {exc}"
+        rows.append([h, f, s, p, out])
+    ctx.table("Output size (H + 2P − FH) / S + 1", ["H", "FH", "S", "P", "OH"], rows)
+
+    # cross-checks on random tensors: scipy, Keras Conv2D, Keras MaxPooling2D, numeric gradients
+    rng = np.random.default_rng(ctx.params["seed_input"])
+    xr = rng.standard_normal((2, 3, 9, 9))
+    W = rng.standard_normal((4, 3, 3, 3))
+    b = rng.standard_normal(4)
+    conv = Convolution(W, b, stride=2, pad=1)
+    out = conv.forward(xr)
+    xp = np.pad(xr, ((0, 0), (0, 0), (1, 1), (1, 1)))
+    ref = np.stack([np.stack([sum(signal.correlate(xp[n, c], W[f, c], mode="valid") for c in range(3))[::2, ::2] + b[f]
+                              for f in range(4)]) for n in range(2)])
+    ctx.metric("conv_vs_scipy_max_abs_diff", float(np.abs(out - ref).max()))
+
+    tf, keras = ctx.keras()
+    layer = keras.layers.Conv2D(4, 3, strides=2, dtype="float64")
+    padded = keras.layers.ZeroPadding2D(1, dtype="float64")(xr.transpose(0, 2, 3, 1))
+    layer.build(padded.shape)
+    layer.set_weights([W.transpose(2, 3, 1, 0), b])
+    keras_out = np.asarray(layer(padded)).transpose(0, 3, 1, 2)
+    ctx.metric("conv_vs_keras_max_abs_diff", float(np.abs(out - keras_out).max()))
+
+    pool = Pooling(2, 2, stride=2)
+    xq = rng.standard_normal((2, 3, 8, 8))
+    keras_pool = np.asarray(keras.layers.MaxPooling2D(2, dtype="float64")(xq.transpose(0, 2, 3, 1))).transpose(0, 3, 1, 2)
+    ctx.metric("pool_vs_keras_max_abs_diff", float(np.abs(pool.forward(xq) - keras_pool).max()))
+
+    small = Convolution(rng.standard_normal((2, 2, 3, 3)), rng.standard_normal(2), stride=1, pad=1)
+    xs = rng.standard_normal((1, 2, 5, 5))
+    dout = rng.standard_normal(small.forward(xs).shape)
+    loss = lambda _=None: float((small.forward(xs) * dout).sum())  # noqa: E731
+    loss()
+    dx = small.backward(dout)
+    errors = [
+        _rel_error(small.grads["W"], numerical_gradient(loss, small.params["W"])),
+        _rel_error(small.grads["b"], numerical_gradient(loss, small.params["b"])),
+        _rel_error(dx, numerical_gradient(loss, xs)),
+    ]
+    ctx.metric("conv_grad_max_rel_error", max(errors), note="backward vs central differences, float64")
+    ctx.table("Convolution via im2col vs independent references",
+              ["check", "max abs / rel difference"],
+              [["conv (stride 2, pad 1) vs scipy.signal.correlate", ctx.result.metrics["conv_vs_scipy_max_abs_diff"].value],
+               ["conv vs keras Conv2D (kernel (FN,C,FH,FW) → (FH,FW,C,FN), NCHW → NHWC)",
+                ctx.result.metrics["conv_vs_keras_max_abs_diff"].value],
+               ["max pool 2×2 vs keras MaxPooling2D", ctx.result.metrics["pool_vs_keras_max_abs_diff"].value],
+               ["backward (dW, db, dx) vs numeric gradient (relative)", max(errors)]])
+
+
+def _rel_error(a, b) -> float:
+    return float(np.abs(a - b).max() / max(1e-12, np.abs(a).max() + np.abs(b).max()))
+
+
+# --- the course's conv nets (shared by simple/double/deep) ------------------------------------------
+
+CNN_PARAMS = {
+    "epochs": Param(int, 8, min=1, help="Keras training epochs"),
+    "n_train": Param(int, 4000, min=10, help="training images (Keras)"),
+    "n_test": Param(int, 1000, min=10, help="test images"),
+    "batch_size": Param(int, 100, min=1, help="mini-batch size (course: 100)"),
+    "lr": Param(float, 1e-3, min=0.0, min_inclusive=False, help="Adam learning rate (both nets)"),
+    "numpy_iters": Param(int, 100, min=0, help="numpy training iterations (course: 1000); 0 skips numpy"),
+    "numpy_train": Param(int, 1000, min=10, help="training images for the numpy net (a subset)"),
+}
+
+
+def _cnn_budgets(quick_epochs: int, quick_numpy_iters: int) -> dict:
+    return {
+        "smoke": {"epochs": 1, "n_train": 300, "n_test": 200, "numpy_iters": 3, "numpy_train": 100},
+        "quick": {"epochs": quick_epochs, "numpy_iters": quick_numpy_iters},
+        "full": {"epochs": 20, "n_train": 60000, "n_test": 10000, "numpy_iters": 1000, "numpy_train": 60000},
+    }
+
+
+FULL_TARGETS_BY_DATA = {"mnist": 0.99, "fashion_mnist": 0.92}
+
+
+def train_course_cnn(ctx, kind: str) -> None:
+    """Train the Keras twin (all the data) and the numpy net (a subset) of one course CNN (Day2 Section3)."""
+    from ..nn.course_cnns import COURSE_CNNS
+    from ..scratch.conv_nets import NETS
+
+    p = ctx.params
+    data = ctx.load_data("mnist", n_train=p["n_train"], n_test=p["n_test"])
+    x_train = np.asarray(data.x_train, dtype=np.float32)[..., None]
+    x_test = np.asarray(data.x_test, dtype=np.float32)[..., None]
+    y_train, y_test = np.asarray(data.y_train), np.asarray(data.y_test)
+
+    tf, keras = ctx.keras()
+    model = COURSE_CNNS[kind]()
+    # jit_compile off: XLA made DeepConvNet 1.7x slower per epoch on these 2 CPU cores (measurement in bench/cnn.py)
+    model.compile(keras.optimizers.Adam(p["lr"]), keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+                  metrics=["accuracy"], jit_compile=False)
+    start = time.perf_counter()
+    with ctx.training():
+        model.fit(x_train, y_train, batch_size=p["batch_size"], epochs=p["epochs"], verbose=0,
+                  validation_data=(x_test, y_test),
+                  callbacks=ctx.callbacks(epochs=p["epochs"], label=f"keras {kind}", run="keras"))
+    keras_time = time.perf_counter() - start
+    test_acc = float(model.evaluate(x_test, y_test, batch_size=500, verbose=0)[1])
+    train_acc = float(model.evaluate(x_train, y_train, batch_size=500, verbose=0)[1])
+    ctx.metric("test_accuracy", test_acc)
+    ctx.metric("train_accuracy", train_acc)
+    ctx.metric("keras_s_per_epoch", keras_time / p["epochs"], unit="s")
+    rows = [["keras", len(x_train), f"{p['epochs']} epochs", round(train_acc, 4), round(test_acc, 4), round(keras_time, 1)]]
+
+    if p["numpy_iters"]:
+        net = NETS[kind](seed=ctx.seed)
+        from ..scratch.optimizers import Adam
+
+        optimizer = Adam(lr=p["lr"])
+        n_np = min(p["numpy_train"], len(x_train))
+        xn_train = x_train[:n_np].transpose(0, 3, 1, 2)
+        yn_train = y_train[:n_np]
+        xn_test = x_test.transpose(0, 3, 1, 2)
+        rng = np.random.default_rng(ctx.seed)
+        start = time.perf_counter()
+        with ctx.training():
+            for i in ctx.progress(range(p["numpy_iters"]), f"numpy {kind}"):
+                idx = rng.choice(n_np, p["batch_size"])  # the course samples each batch with replacement
+                grads = net.gradient(xn_train[idx], yn_train[idx])
+                ctx.check_finite(net.last_layer.loss, f"in numpy {kind} at iteration {i + 1}")
+                optimizer.update(net.params, grads)
+                if (i + 1) % max(1, p["numpy_iters"] // 10) == 0:
+                    ctx.log(run="numpy", iteration=i + 1, loss=float(net.last_layer.loss))
+        numpy_time = time.perf_counter() - start
+        np_test = net.accuracy(xn_test, y_test)
+        np_train = net.accuracy(xn_train[:1000], yn_train[:1000])
+        per_iter = numpy_time / p["numpy_iters"]
+        ctx.metric("numpy_test_accuracy", np_test)
+        ctx.metric("numpy_train_accuracy", np_train, note="on up to 1000 of its training images")
+        ctx.metric("numpy_s_per_iteration", per_iter, unit="s")
+        ctx.metric("numpy_1000_iterations_s", per_iter * 1000, unit="s",
+                   note="measured time per iteration × 1000 (the course's run)")
+        rows.append(["numpy (scratch)", n_np, f"{p['numpy_iters']} iterations of {p['batch_size']}",
+                     round(np_train, 4), round(np_test, 4), round(numpy_time, 1)])
+    ctx.table(f"{kind} conv net on {describe_data(data.usage)}",
+              ["implementation", "train images", "training", "train acc", "test acc", "time (s)"], rows)
+    if ctx.budget == "full":
+        bound = FULL_TARGETS_BY_DATA.get(data.usage.name)
+        if bound is not None:
+            ctx.table("Full-budget target for this data set", ["data set", "target", "test accuracy", "met"],
+                      [[data.usage.name, f">= {bound}", round(test_acc, 4), test_acc >= bound]])
+
+
+@exercise(
+    "day2.simple_cnn",
+    title="SimpleConvNet (conv–pool–affine)",
+    title_ja="単純な畳み込みネットワーク",
+    section="Day2 Section3",
+    data=("mnist", "fashion_mnist", "mnist5k"),
+    tags=("numpy", "keras", "cnn"),
+    params=CNN_PARAMS,
+    budgets=_cnn_budgets(quick_epochs=6, quick_numpy_iters=100),
+    targets={"quick": {"test_accuracy": ">= 0.95"}},
+)
+def simple_cnn(ctx):
+    """SimpleConvNet conv(30, 5×5)–ReLU–pool–affine(100)–ReLU–affine(10), Keras and numpy (Day2 Section3)."""
+    train_course_cnn(ctx, "simple")
+
+
+@exercise(
+    "day2.double_cnn",
+    title="DoubleConvNet (two conv blocks)",
+    title_ja="2 層の畳み込みネットワーク",
+    section="Day2 Section3",
+    data=("mnist", "fashion_mnist", "mnist5k"),
+    tags=("numpy", "keras", "cnn"),
+    params=CNN_PARAMS,
+    budgets=_cnn_budgets(quick_epochs=8, quick_numpy_iters=200),
+    targets={"quick": {"test_accuracy": ">= 0.96"}},
+)
+def double_cnn(ctx):
+    """DoubleConvNet (conv–ReLU–pool) × 2–affine(100)–ReLU–affine(10), Keras and numpy (Day2 Section3)."""
+    train_course_cnn(ctx, "double")
+
+
+@exercise(
+    "day2.deep_cnn",
+    title="DeepConvNet (six 3×3 convs, dropout)",
+    title_ja="深い畳み込みネットワーク",
+    section="Day2 Section3",
+    data=("mnist", "fashion_mnist", "mnist5k"),
+    tags=("numpy", "keras", "cnn"),
+    params=CNN_PARAMS,
+    budgets=_cnn_budgets(quick_epochs=12, quick_numpy_iters=50),
+    # full: 0.99 applies to real MNIST and 0.92 to fashion_mnist; the registry holds one bound per
+    # budget, so the weaker one is enforced and the table "Full-budget target for this data set" shows the other
+    targets={"quick": {"test_accuracy": ">= 0.97"}, "full": {"test_accuracy": ">= 0.92"}},
+    course={
+        "numpy_train_accuracy": (0.995, "Day2 Section3, 2_8 deep_convolution_net, 1000 iterations"),
+        "numpy_test_accuracy": (0.982, "Day2 Section3, 2_8 deep_convolution_net, 1000 iterations"),
+        "numpy_1000_iterations_s": ("≈3600", COURSE_DEEP_TIME),
+    },
+)
+def deep_cnn(ctx):
+    """DeepConvNet: 3×3 convs 16,16,32,32,64,64, pools, dropout, affine 50, affine 10; Keras and numpy (Day2 Section3)."""
+    train_course_cnn(ctx, "deep")
+
+
+# --- day2.cnn_architectures ------------------------------------------------------------------------
+
+
+def reference_parameter_counts(ctx) -> None:
+    """Build the full-size models and their ``keras.applications`` twins; table of parameter counts."""
+    import gc
+
+    from ..nn.flops import count_multiply_adds
+    from ..nn.googlenet import drop_auxiliary, googlenet
+    from ..nn.alexnet import alexnet
+    from ..nn.resnet import resnet
+    from ..nn.vgg import vgg
+
+    tf, keras = ctx.keras()
+    apps = keras.applications
+    rows = []
+    for label, mine, reference in [
+        ("AlexNet (one tower, 227×227)", lambda: alexnet(), None),
+        ("VGG16", lambda: vgg(), lambda: apps.VGG16(weights=None)),
+        ("GoogLeNet (inference, aux dropped)", lambda: drop_auxiliary(googlenet()), None),
+        ("ResNet50 (v1)", lambda: resnet(version=1), lambda: apps.ResNet50(weights=None)),
+        ("ResNet50V2 (pre-activation)", lambda: resnet(version=2, name="resnet50v2"), lambda: apps.ResNet50V2(weights=None)),
+    ]:
+        model = mine()
+        ours, flops = model.count_params(), count_multiply_adds(model)
+        del model
+        theirs = None
+        if reference is not None:
+            ref = reference()
+            theirs = ref.count_params()
+            del ref
+        gc.collect()
+        keras.backend.clear_session()
+        rows.append([label, ours, theirs if theirs is not None else "—", "yes" if theirs == ours else ("—" if theirs is None else "NO"), flops])
+        key = label.split(" ")[0].lower()
+        ctx.metric(f"{key}_params", ours)
+    ctx.table("Full-size builders vs keras.applications (weights=None, 1000 classes, 224×224 unless stated)",
+              ["model", "dlx params", "keras.applications", "equal", "mult-adds / image"], rows)
+
+
+@exercise(
+    "day2.cnn_architectures",
+    title="Modern CNNs: AlexNet, VGG, GoogLeNet, ResNet, WideResNet",
+    title_ja="最新の CNN",
+    section="Day2 Section4",
+    data=("mnist", "fashion_mnist", "mnist5k"),
+    tags=("keras", "cnn", "bench:cnn"),
+    params={
+        "epochs": Param(int, 2, min=1, help="training epochs per small model"),
+        "n_train": Param(int, 4000, min=100, help="training images"),
+        "n_test": Param(int, 1000, min=100, help="test images"),
+        "models": Param(str, "alexnet,vgg,googlenet,resnet,resnet_v2,wrn",
+                        help="comma-separated small variants (see dlx bench cnn)"),
+        "reference_counts": Param(bool, True, help="build the full-size models and compare with keras.applications"),
+    },
+    budgets={
+        "smoke": {"epochs": 1, "n_train": 200, "n_test": 100, "models": "vgg", "reference_counts": False},
+        "quick": {"n_train": 2000},
+        "full": {"epochs": 10, "n_train": 60000, "n_test": 10000},
+    },
+    course={"vgg16_params": (138357544, "keras.applications.VGG16; the course: 1.38 億パラメータ")},
+)
+def cnn_architectures(ctx):
+    """AlexNet, VGG16, GoogLeNet (aux heads 0.3), ResNet v1/v2/Wide: params vs keras.applications, small variants trained (Day2 Section4)."""
+    from ..bench.cnn import compare_architectures
+
+    p = ctx.params
+    if p["reference_counts"]:
+        reference_parameter_counts(ctx)
+    models = [m.strip() for m in p["models"].split(",") if m.strip()]
+    compare_architectures(ctx, models, dataset=ctx.dataset or "mnist", n_train=p["n_train"], n_test=p["n_test"],
+                          epochs=p["epochs"])
+    ctx.note("GoogLeNet trains with its two auxiliary classifiers (loss weight 0.3) and is evaluated without them.")
+
+
+# --- day2.transfer_learning ------------------------------------------------------------------------
+
+
+def _feature_extractor(keras, name):
+    """Small conv feature extractor shared by the pretrained, fine-tuned and scratch models."""
+    layers = keras.layers
+    return keras.Sequential([
+        keras.Input((28, 28, 1), name=f"{name}_input"),
+        layers.Conv2D(32, 3, activation="relu", name=f"{name}_conv1"),
+        layers.MaxPooling2D(2, name=f"{name}_pool1"),
+        layers.Conv2D(64, 3, activation="relu", name=f"{name}_conv2"),
+        layers.MaxPooling2D(2, name=f"{name}_pool2"),
+        layers.Flatten(name=f"{name}_flatten"),
+        layers.Dense(128, activation="relu", name=f"{name}_fc"),
+    ], name=name)
+
+
+def _classifier(keras, base, n_classes, name):
+    return keras.Sequential([base, keras.layers.Dropout(0.3, name=f"{name}_dropout"),
+                             keras.layers.Dense(n_classes, name=f"{name}_head")], name=name)
+
+
+@exercise(
+    "day2.transfer_learning",
+    title="Transfer learning vs fine-tuning vs training from scratch",
+    title_ja="転移学習とファインチューニング",
+    section="Day2 Section4",
+    data=("mnist", "fashion_mnist", "mnist5k"),
+    tags=("keras", "cnn"),
+    params={
+        "pretrain_epochs": Param(int, 4, min=1, help="epochs on the source classes"),
+        "epochs": Param(int, 30, min=1, help="epochs on the small target set"),
+        "n_target": Param(int, 50, min=5, help="labelled target images (the small set)"),
+        "n_train": Param(int, 4000, min=100, help="images loaded (source = classes 0–4 of them)"),
+        "n_test": Param(int, 1000, min=100, help="test images loaded (target test = classes 5–9)"),
+        "finetune_lr": Param(float, 1e-4, min=0.0, min_inclusive=False, help="learning rate of the pretrained layers when fine-tuning"),
+    },
+    budgets={
+        "smoke": {"pretrain_epochs": 1, "epochs": 2, "n_train": 400, "n_test": 200, "n_target": 20},
+        "full": {"pretrain_epochs": 5, "epochs": 40, "n_train": 60000, "n_test": 10000},
+    },
+    targets={"quick": {"frozen_minus_scratch": "> 0", "finetune_minus_scratch": "> 0"}},
+)
+def transfer_learning(ctx):
+    """Pretrain on classes 0–4, reuse on a few labelled images of classes 5–9: frozen vs fine-tuned vs scratch (Day2 Section4)."""
+    p = ctx.params
+    data = ctx.load_data("mnist", n_train=p["n_train"], n_test=p["n_test"])
+    x_train = np.asarray(data.x_train, dtype=np.float32)[..., None]
+    x_test = np.asarray(data.x_test, dtype=np.float32)[..., None]
+    y_train, y_test = np.asarray(data.y_train), np.asarray(data.y_test)
+    source = y_train < 5
+    target_pool = np.flatnonzero(y_train >= 5)
+    rng = np.random.default_rng(ctx.seed)
+    per_class = max(1, p["n_target"] // 5)
+    target_idx = np.concatenate([rng.choice(target_pool[y_train[target_pool] == c], per_class, replace=False)
+                                 for c in range(5, 10)])
+    xt, yt = x_train[target_idx], y_train[target_idx] - 5
+    test_mask = y_test >= 5
+    xt_test, yt_test = x_test[test_mask], y_test[test_mask] - 5
+
+    tf, keras = ctx.keras()
+    loss = keras.losses.SparseCategoricalCrossentropy(from_logits=True)
+
+    base = _feature_extractor(keras, "pretrained_base")
+    source_model = _classifier(keras, base, 5, "source")
+    source_model.compile(keras.optimizers.Adam(1e-3), loss, metrics=["accuracy"])
+    with ctx.training():
+        source_model.fit(x_train[source], y_train[source], batch_size=100, epochs=p["pretrain_epochs"], verbose=0,
+                         callbacks=ctx.callbacks(epochs=p["pretrain_epochs"], label="pretrain 0–4", run="pretrain"))
+    source_acc = float(source_model.evaluate(x_test[~test_mask], y_test[~test_mask], verbose=0)[1])
+    pretrained = base.get_weights()
+
+    def fit_target(mode: str) -> float:
+        keras.utils.set_random_seed(ctx.seed + 1)  # the same head initialisation and batches for every mode
+        new_base = _feature_extractor(keras, f"{mode}_base")
+        if mode != "scratch":
+            new_base.set_weights(pretrained)
+        model = _classifier(keras, new_base, 5, mode)
+        # fine-tuning: first train the new head on the frozen base (half the epochs), then unfreeze
+        # everything at a small learning rate, so the random head does not wreck the pretrained features
+        phases = {"scratch": [(True, 1e-3, p["epochs"])], "frozen": [(False, 1e-3, p["epochs"])],
+                  "finetune": [(False, 1e-3, p["epochs"] // 2), (True, p["finetune_lr"], p["epochs"] - p["epochs"] // 2)]}
+        for trainable, lr, epochs in phases[mode]:
+            if not epochs:
+                continue
+            new_base.trainable = trainable
+            model.compile(keras.optimizers.Adam(lr), loss, metrics=["accuracy"])
+            with ctx.training():
+                model.fit(xt, yt, batch_size=min(32, len(xt)), epochs=epochs, verbose=0,
+                          callbacks=ctx.callbacks(epochs=epochs, label=f"target {mode}", run=mode))
+        return float(model.evaluate(xt_test, yt_test, batch_size=500, verbose=0)[1])
+
+    results = {mode: fit_target(mode) for mode in ("scratch", "frozen", "finetune")}
+    ctx.metric("source_accuracy", source_acc, note="pretraining task (classes 0–4)")
+    for mode, acc in results.items():
+        ctx.metric(f"{mode}_accuracy", acc)
+    ctx.metric("frozen_minus_scratch", results["frozen"] - results["scratch"])
+    ctx.metric("finetune_minus_scratch", results["finetune"] - results["scratch"])
+    ctx.table(
+        f"Target task: classes 5–9 from {len(xt)} labelled images ({describe_data(data.usage)})",
+        ["model", "pretrained on 0–4", "feature extractor", "target test accuracy"],
+        [["scratch", "no", "trained", round(results["scratch"], 4)],
+         ["transfer (frozen)", "yes", "frozen, new head only", round(results["frozen"], 4)],
+         ["fine-tuning", "yes", f"head first, then all layers at lr {p['finetune_lr']}", round(results["finetune"], 4)]],
+    )
+    ctx.note(f"source task (classes 0–4) test accuracy after pretraining: {source_acc:.4f}")
+
