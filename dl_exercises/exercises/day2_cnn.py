@@ -218,7 +218,7 @@ def train_course_cnn(ctx, kind: str) -> None:
     data=("mnist", "fashion_mnist", "mnist5k"),
     tags=("numpy", "keras", "cnn"),
     params=CNN_PARAMS,
-    budgets=_cnn_budgets(quick_epochs=6, quick_numpy_iters=100),
+    budgets=_cnn_budgets(quick_epochs=8, quick_numpy_iters=100),
     targets={"quick": {"test_accuracy": ">= 0.95"}},
 )
 def simple_cnn(ctx):
@@ -344,7 +344,7 @@ def cnn_architectures(ctx):
 
 
 def _feature_extractor(keras, name):
-    """Small conv feature extractor shared by the pretrained, fine-tuned and scratch models."""
+    """Convolutional feature extractor shared by the pretrained, fine-tuned and scratch models."""
     layers = keras.layers
     return keras.Sequential([
         keras.Input((28, 28, 1), name=f"{name}_input"),
@@ -353,12 +353,13 @@ def _feature_extractor(keras, name):
         layers.Conv2D(64, 3, activation="relu", name=f"{name}_conv2"),
         layers.MaxPooling2D(2, name=f"{name}_pool2"),
         layers.Flatten(name=f"{name}_flatten"),
-        layers.Dense(128, activation="relu", name=f"{name}_fc"),
     ], name=name)
 
 
 def _classifier(keras, base, n_classes, name):
-    return keras.Sequential([base, keras.layers.Dropout(0.3, name=f"{name}_dropout"),
+    """A new dense head (128 ReLU, dropout, logits) on top of ``base``."""
+    return keras.Sequential([base, keras.layers.Dense(128, activation="relu", name=f"{name}_fc"),
+                             keras.layers.Dropout(0.3, name=f"{name}_dropout"),
                              keras.layers.Dense(n_classes, name=f"{name}_head")], name=name)
 
 
@@ -442,7 +443,7 @@ def transfer_learning(ctx):
         f"Target task: classes 5–9 from {len(xt)} labelled images ({describe_data(data.usage)})",
         ["model", "pretrained on 0–4", "feature extractor", "target test accuracy"],
         [["scratch", "no", "trained", round(results["scratch"], 4)],
-         ["transfer (frozen)", "yes", "frozen, new head only", round(results["frozen"], 4)],
+         ["transfer (frozen)", "yes", "conv layers frozen, new dense head", round(results["frozen"], 4)],
          ["fine-tuning", "yes", f"head first, then all layers at lr {p['finetune_lr']}", round(results["finetune"], 4)]],
     )
     ctx.note(f"source task (classes 0–4) test accuracy after pretraining: {source_acc:.4f}")

@@ -14,34 +14,7 @@ import numpy as np
 from .conv_layers import Convolution, Pooling
 from .im2col import conv_output_size
 from .layers import Affine, Layer, Relu, SoftmaxWithLoss
-
-
-class Dropout(Layer):
-    """Dropout as the course writes it (not inverted): drop at train time, scale by (1 − ratio) at test time (Day2 Section2).
-
-    Args:
-        ratio: probability of dropping a unit, 0 <= ratio < 1.
-        rng: numpy Generator for the masks.
-    Returns:
-        forward: x · mask in training, x · (1 − ratio) otherwise; backward: dout · mask.
-    """
-
-    def __init__(self, ratio: float = 0.5, rng: np.random.Generator | None = None) -> None:
-        super().__init__()
-        if not 0.0 <= ratio < 1.0:
-            raise ValueError(f"Dropout: ratio must be in [0, 1), Received: ratio={ratio}")
-        self.ratio = ratio
-        self.rng = rng or np.random.default_rng(0)
-        self._mask = None
-
-    def forward(self, x, train: bool = True):
-        if train:
-            self._mask = self.rng.random(x.shape) > self.ratio
-            return x * self._mask
-        return x * (1.0 - self.ratio)
-
-    def backward(self, dout):
-        return dout * self._mask
+from .regularization import Dropout
 
 
 class SequentialNet:
