@@ -5,7 +5,7 @@ to a vector, a context GRU runs over those vectors, and its final state starts
 the reply decoder, so the reply can depend on earlier turns.
 VHRED adds a latent z per reply (the VAE idea): a prior p(z | context) and,
 in training, a posterior q(z | context, reply); the decoder starts from
-(context, z), and KL(q ‖ p) joins the loss. Sampling z from the prior gives
+c + W z, and KL(q ‖ p) joins the loss. Sampling z from the prior gives
 different replies to the same context; HRED's only randomness is word by word.
 """
 
@@ -110,7 +110,13 @@ def build_hred(
     prior_hidden = keras.layers.Dense(units, activation="tanh", name=f"{name}_prior_hidden")
     prior_mean = keras.layers.Dense(latent_dim, name=f"{name}_prior_mean")
     prior_log_var = keras.layers.Dense(latent_dim, name=f"{name}_prior_log_var")
-    init_layer = keras.layers.Dense(units, activation="tanh", name=f"{name}_decoder_init")
+    z_to_state = keras.layers.Dense(units, name=f"{name}_z_to_state")
+    add_z = keras.layers.Add(name=f"{name}_context_plus_z")
+
+    def init_layer(c_and_z):
+        # the decoder starts from c + W z: z shifts the context state instead of replacing it
+        return add_z([c_and_z[0], z_to_state(c_and_z[1])])
+
     hp = prior_hidden(c)
     p_mean, p_log_var = prior_mean(hp), prior_log_var(hp)
 
@@ -122,9 +128,9 @@ def build_hred(
     kl = GaussianKL(0.0, name=f"{name}_kl")
     q_mean, q_log_var = kl(q_mean, q_log_var, p_mean, p_log_var)
     z = Sampling(name=f"{name}_sampling")(q_mean, q_log_var)
-    train = keras.Model([dialogue, reply_in, reply_out], decode(init_layer(keras.layers.Concatenate(name=f"{name}_c_z")([c, z]))), name=name)
+    train = keras.Model([dialogue, reply_in, reply_out], decode(init_layer([c, z])), name=name)
 
     z_in = keras.Input((latent_dim,), name=f"{name}_z")
-    generate = keras.Model([dialogue, reply_in, z_in], decode(init_layer(keras.layers.Concatenate(name=f"{name}_c_zin")([c, z_in]))), name=f"{name}_generate")
+    generate = keras.Model([dialogue, reply_in, z_in], decode(init_layer([c, z_in])), name=f"{name}_generate")
     prior = keras.Model(dialogue, [p_mean, p_log_var], name=f"{name}_prior")
     return {"train": train, "generate": generate, "prior": prior, "kl": kl}
