@@ -90,6 +90,9 @@ def _serve(tmp_path: Path, content: bytes) -> tuple[str, str]:
 @pytest.fixture
 def online(monkeypatch):
     monkeypatch.delenv("DLX_OFFLINE", raising=False)
+    cache.clear_unreachable()
+    yield
+    cache.clear_unreachable()
 
 
 def test_download_verifies_and_renames(tmp_path, online):
@@ -160,3 +163,14 @@ def test_data_verify_flags_a_corrupted_cached_file(tmp_path, monkeypatch):
     result = CliRunner().invoke(app, ["data", "verify"])
     assert result.exit_code == 1
     assert "MISMATCH" in result.stdout and "failed verification" in result.stderr
+
+
+def test_a_failed_connection_is_not_retried_automatically_for_a_while(tmp_path, online):
+    dest = tmp_path / "cache" / "file.bin"
+    with pytest.raises(DataUnavailable, match="cannot download"):
+        cache.download("file:///no/such/file/anywhere", dest, "0" * 64)
+    with pytest.raises(DataUnavailable, match="unreachable"):
+        cache.download("file:///no/such/file/anywhere", dest, "0" * 64)
+    cache.clear_unreachable()
+    url, digest = _serve(tmp_path, b"back online")
+    assert cache.download(url, dest, digest).read_bytes() == b"back online"

@@ -38,6 +38,9 @@ def data_fetch(name: str = typer.Argument(..., help="data set to download into t
     info = datasets.get(name)
     if info.fetch is None:
         raise UsageError(f"{name} needs no download ({info.status()[1]})")
+    from ..datasets import cache
+
+    cache.clear_unreachable()
     where = info.fetch()
     typer.echo(f"{name}: {where}")
 

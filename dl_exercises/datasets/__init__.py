@@ -48,7 +48,11 @@ _LOADED = False
 
 
 def dataset(name: str, *, description: str, kind: str, status: Callable | None = None, fetch=None, verify=None, fallback=None):
-    """Register ``loader(strict, seed, reporter, **kwargs) -> Bundle`` as data set ``name``."""
+    """Register ``loader(seed=..., **kwargs) -> Bundle`` as data set ``name``.
+
+    The loader raises ``DataUnavailable`` when the data cannot be had; ``load``
+    then applies the fallback (or, when strict, the error with the fetch command).
+    """
 
     def decorate(loader: Callable[..., Bundle]) -> Callable[..., Bundle]:
         _DATASETS[name] = DatasetInfo(

@@ -21,6 +21,7 @@ from ..errors import DataUnavailable, DlxError
 
 MANIFEST_PATH = Path(__file__).resolve().parents[2] / "data" / "manifest.json"
 DOWNLOAD_TIMEOUT_S = 20
+RETRY_AFTER_S = 600  # after a failed connection, automatic downloads wait this long before trying again
 
 
 def data_dir() -> Path:
@@ -53,6 +54,34 @@ def manifest() -> dict:
         return json.loads(MANIFEST_PATH.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise DlxError(f"data manifest missing at {MANIFEST_PATH}: reinstall dlx from its repository") from None
+
+
+def _unreachable_marker() -> Path:
+    return data_dir() / ".network-unreachable"
+
+
+def recently_unreachable() -> float | None:
+    """Seconds since an automatic download last failed to connect, if within ``RETRY_AFTER_S``."""
+    import time
+
+    try:
+        age = time.time() - _unreachable_marker().stat().st_mtime
+    except OSError:
+        return None
+    return age if age < RETRY_AFTER_S else None
+
+
+def clear_unreachable() -> None:
+    """Forget a failed connection (``dlx data fetch`` always tries the network)."""
+    _unreachable_marker().unlink(missing_ok=True)
+
+
+def _mark_unreachable() -> None:
+    try:
+        _unreachable_marker().parent.mkdir(parents=True, exist_ok=True)
+        _unreachable_marker().touch()
+    except OSError:
+        pass
 
 
 def manifest_entry(dataset: str, filename: str) -> dict:
@@ -88,6 +117,9 @@ def download(url: str, dest: Path, sha256: str, *, decompress_gzip: bool = False
         return dest
     if offline():
         raise DataUnavailable(f"{dest.name} is not cached and DLX_OFFLINE is set")
+    age = recently_unreachable()
+    if age is not None:
+        raise DataUnavailable(f"{dest.name} is not cached and the network was unreachable {age:.0f} s ago")
     dest.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".part", dir=dest.parent)
     tmp = Path(tmp_name)
@@ -101,6 +133,7 @@ def download(url: str, dest: Path, sha256: str, *, decompress_gzip: bool = False
         os.replace(tmp, dest)
         return dest
     except OSError as exc:
+        _mark_unreachable()  # spare the next runs the same wait; `dlx data fetch` retries at once
         raise DataUnavailable(f"cannot download {url}: {exc}") from None
     finally:
         tmp.unlink(missing_ok=True)
