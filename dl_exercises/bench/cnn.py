@@ -104,6 +104,7 @@ def train_one(ctx, label, build, data, epochs, batch_size, lr, jit_compile):
     inference = drop_auxiliary(model) if len(model.outputs) > 1 else model
     n_out = len(model.outputs)
     targets = [y_train] * n_out if n_out > 1 else y_train
+    val_targets = [y_test] * n_out if n_out > 1 else y_test
     epoch_times = []
 
     class _Timer(keras.callbacks.Callback):
@@ -115,6 +116,7 @@ def train_one(ctx, label, build, data, epochs, batch_size, lr, jit_compile):
 
     with ctx.training():
         model.fit(x_train, targets, batch_size=batch_size, epochs=epochs, verbose=0, shuffle=True,
+                  validation_data=(x_test, val_targets),
                   callbacks=[_Timer(), *ctx.callbacks(epochs=epochs, label=label, run=label)])
     # the first epoch includes tracing (and XLA compilation): report the later ones when there are any
     steady = epoch_times[1:] or epoch_times
@@ -127,6 +129,24 @@ def train_one(ctx, label, build, data, epochs, batch_size, lr, jit_compile):
         "first_epoch_s": float(epoch_times[0]),
         "test_accuracy": test_accuracy(inference, x_test, y_test),
     }
+
+
+def _plot_curves(ctx, labels) -> None:
+    """Training and validation loss per epoch of every model (written only with ``--out``)."""
+    if ctx.out is None:
+        return
+    plt = ctx.pyplot()
+    fig, axes = plt.subplots(1, 2, figsize=(10, 4))
+    for label in labels:
+        rows = [r for r in ctx.history if r.get("run") == label]
+        epochs = [r["epoch"] for r in rows]
+        axes[0].plot(epochs, [r.get("loss") for r in rows], marker="o", label=label)
+        axes[1].plot(epochs, [r.get("val_loss") for r in rows], marker="o", label=label)
+    for ax, title in zip(axes, ("training loss", "test loss")):
+        ax.set_xlabel("epoch")
+        ax.set_title(title)
+    axes[1].legend(fontsize=7)
+    ctx.save_figure(fig, "cnn_curves.png")
 
 
 def load_images(ctx, dataset: str, n_train: int, n_test: int):
@@ -176,6 +196,7 @@ def compare_architectures(ctx, models, *, dataset, n_train, n_test, epochs, batc
     sizes = f"{usage.sizes.get('train')} train / {usage.sizes.get('test')} test"
     ctx.table(f"Small CNN variants on {usage.name} ({sizes}), {epochs} epochs, Adam lr {lr}, batch {batch_size}",
               columns, table)
+    _plot_curves(ctx, [LABELS[r["name"]] for r in rows])
     ctx.note("params and mult-adds are of the inference network (GoogLeNet without its auxiliary heads); "
              "mult-adds count conv and dense layers only; s / epoch excludes the first epoch (tracing) when there are more.")
     return rows

@@ -234,7 +234,7 @@ def simple_cnn(ctx):
     data=("mnist", "fashion_mnist", "mnist5k"),
     tags=("numpy", "keras", "cnn"),
     params=CNN_PARAMS,
-    budgets=_cnn_budgets(quick_epochs=8, quick_numpy_iters=200),
+    budgets=_cnn_budgets(quick_epochs=10, quick_numpy_iters=200),
     targets={"quick": {"test_accuracy": ">= 0.96"}},
 )
 def double_cnn(ctx):
@@ -373,7 +373,7 @@ def _classifier(keras, base, n_classes, name):
     params={
         "pretrain_epochs": Param(int, 4, min=1, help="epochs on the source classes"),
         "epochs": Param(int, 30, min=1, help="epochs on the small target set"),
-        "n_target": Param(int, 50, min=5, help="labelled target images (the small set)"),
+        "n_target": Param(int, 25, min=5, help="labelled target images (the small set, spread over the 5 classes)"),
         "n_train": Param(int, 4000, min=100, help="images loaded (source = classes 0–4 of them)"),
         "n_test": Param(int, 1000, min=100, help="test images loaded (target test = classes 5–9)"),
         "finetune_lr": Param(float, 1e-4, min=0.0, min_inclusive=False, help="learning rate of the pretrained layers when fine-tuning"),
