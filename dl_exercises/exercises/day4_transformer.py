@@ -20,11 +20,14 @@ _MAX_TARGET_TOKENS = {"dates": 11, "enja": 20}  # tokens after <s>, </s> include
 
 # XLA or not (DESIGN.md: measure, then decide). Quick model (2+2 layers, d_model 64,
 # batch 64, dates), one process training a jit_compile=True and a False copy in
-# alternating 64-step epochs on the shared 2-core machine (load average ~12):
-# plain 9.9-12.9 steps/s, XLA 5.8-6.5 steps/s (median ratio 0.60), first epoch
-# (tracing/compiling) ~40 s for both. XLA is slower here, so jit_compile=False.
+# alternating epochs on the shared 2-core machine (load average 11-15), three times:
+#   64-step epochs:  XLA/plain median steps/s ratio 0.60 (plain 9.9-12.9, XLA 5.8-6.5)
+#   64-step epochs:  ratio 1.87 (plain 6.1-11.8, XLA 6.1-15.5)
+#   128-step epochs: ratio 1.01 (plain 12.1-13.4, XLA 12.3-16.0; best-of 1.19)
+# No consistent gain that the load noise does not swamp, and XLA adds its own
+# compile time, so jit_compile=False; --set jit_compile=true to try it.
 # The whole quick run measured 10.5 steps/s (3,125 steps in 299 s) at load ~14.
-_XLA_NOTE = "jit_compile=False: XLA measured 0.6× the steps/s of plain graph mode for this model on 2 CPU cores"
+_XLA_NOTE = "jit_compile=False: XLA measured 0.6-1.9× (median of three 1.0×) the steps/s of graph mode on 2 busy CPU cores"
 
 
 @exercise(
