@@ -132,8 +132,11 @@ def word2vec(ctx):
     ids, vocab, counts = bundle.x_train, bundle.extra["vocab"], bundle.extra["counts"]
     V, d = len(vocab), p["dim"]
     rng = np.random.default_rng(ctx.seed)
-    split = int(ids.size * 0.9)
-    train_ids, heldout_ids = ids[:split], ids[split:]
+    # every 10th block of 1,000 words is held out (spread over the corpus, so no topic shift)
+    block = np.arange(ids.size) // 1000
+    train_ids, heldout_ids = ids[block % 10 != 9], ids[block % 10 == 9]
+    if heldout_ids.size < 2 * p["window"] + 2:
+        train_ids, heldout_ids = ids[: int(ids.size * 0.9)], ids[int(ids.size * 0.9) :]
     noise = negative_table(counts)
 
     toy = toy_vocabulary()
@@ -146,7 +149,7 @@ def word2vec(ctx):
     ctx.metric("onehot_to_embedding_memory_ratio", V / d, note="V×V one-hot vs V×d embedding")
     ctx.metric("vocabulary_size", V)
 
-    # held-out pairs: real co-occurrences in the last 10 % of the text (subsampled as in training)
+    # held-out pairs: real co-occurrences in the held-out blocks (subsampled as in training)
     # vs pairs whose context is drawn from the noise distribution
     h_t, h_c = skipgram_pairs(subsample(heldout_ids, counts, p["subsample_t"], rng), p["window"])
     pick = rng.choice(h_t.size, size=min(20000, h_t.size), replace=False)
