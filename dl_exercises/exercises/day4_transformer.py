@@ -15,9 +15,6 @@ import numpy as np
 
 from ..registry import Param, exercise
 
-# Source/target lengths the model is built for (positions of the PE table).
-_MAX_TARGET_TOKENS = {"dates": 11, "enja": 20}  # tokens after <s>, </s> included (enja: 4-16 words + "。")
-
 # XLA or not (DESIGN.md: measure, then decide). Quick model (2+2 layers, d_model 64,
 # batch 64, dates), one process training a jit_compile=True and a False copy in
 # alternating epochs on the shared 2-core machine (load average 11-15), three times:
