@@ -20,6 +20,20 @@ def test_smoke_run_is_well_formed(tmp_path):
     assert (tmp_path / "result.json").exists()
 
 
+def test_smoke_run_on_enja_writes_one_hypothesis_per_test_line(enja_dir, tmp_path):
+    from dl_exercises.text.bleu import corpus_bleu
+
+    result = run_smoke("day4.transformer", dataset="enja", out=tmp_path, overrides={"data_dir": str(enja_dir)})
+    assert result.status == "ok"  # the dates target does not apply to an enja run
+    assert result.data[0].name == "enja" and "sequence_accuracy" not in result.metrics
+    lines = (tmp_path / "hypotheses.ja.txt").read_text(encoding="utf-8").split("\n")
+    assert lines[-1] == "" and len(lines) - 1 == result.params["n_test"]
+    assert all("  " not in line and line == line.strip() for line in lines[:-1])
+    refs = (enja_dir / "test.ja").read_text(encoding="utf-8").splitlines()[: result.params["n_test"]]
+    best = max(result.metrics["bleu"].value, result.metrics["bleu_beam"].value)
+    assert corpus_bleu(lines[:-1], refs).score == pytest.approx(best, abs=0.01)
+
+
 @pytest.mark.slow
 def test_quick_budget_reaches_target():
     from dl_exercises import run

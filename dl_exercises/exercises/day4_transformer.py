@@ -122,7 +122,10 @@ def transformer(ctx):
     hyps = [join(tgt_vocab.decode(row)) for row in greedy]
     refs = [str(y) for y in data.y_test]  # the corpus's own lines: words unknown to the vocabulary stay as written
     seq_acc, tok_acc = _accuracies(greedy, tgt_test[:, 1:])  # an <unk> in a reference never counts as right
-    ctx.metric("sequence_accuracy", round(seq_acc, 4), note=f"greedy decoding, {len(hyps)} held-out {name} pairs")
+    # The quick target is on dates' sequence_accuracy; on enja the same measure is
+    # named exact_match so that target (and its meaning) stays with dates.
+    seq_name = "sequence_accuracy" if name == "dates" else "exact_match"
+    ctx.metric(seq_name, round(seq_acc, 4), note=f"greedy decoding, {len(hyps)} held-out {name} pairs")
     ctx.metric("token_accuracy", round(tok_acc, 4), note="greedy output vs reference, position by position, </s> included")
     beam_hyps = None
     if p["beam_width"] > 1:
@@ -130,13 +133,13 @@ def transformer(ctx):
         beam = beam_search_decode(log_probs_fn, len(src_test), max_target, beam_width=p["beam_width"])
         beam_s = time.perf_counter() - start
         beam_hyps = [join(tgt_vocab.decode(row)) for row in beam]
-        ctx.metric("beam_sequence_accuracy", round(_accuracies(beam, tgt_test[:, 1:])[0], 4),
+        ctx.metric(f"beam_{seq_name}", round(_accuracies(beam, tgt_test[:, 1:])[0], 4),
                    note=f"beam width {p['beam_width']}")
     if name == "enja":
         _report_bleu(ctx, hyps, refs, beam_hyps, p)
     rows = [["greedy", round(seq_acc, 4), round(tok_acc, 4), round(greedy_s, 2)]]
     if beam_hyps is not None:
-        rows.append([f"beam {p['beam_width']}", ctx.result.metrics["beam_sequence_accuracy"].value, "", round(beam_s, 2)])
+        rows.append([f"beam {p['beam_width']}", ctx.result.metrics[f"beam_{seq_name}"].value, "", round(beam_s, 2)])
     ctx.table(f"Decoding {len(hyps)} held-out {name} pairs", ["decoder", "sequence acc", "token acc", "time s"], rows)
     sources = [str(x) for x in data.x_test]
     shown = range(min(6, len(hyps)))
