@@ -124,10 +124,19 @@ class Target:
 
 @dataclass(frozen=True)
 class CourseFigure:
-    """A number the course reports, and where it says so."""
+    """A number the course reports, where it says so, and (optionally) the data set it was measured on.
+
+    A figure tied to a data set is shown only beside runs on that data set.
+    """
 
     value: Any
     where: str
+    data: str | None = None
+
+    @classmethod
+    def of(cls, spec: tuple) -> "CourseFigure":
+        """From ``(value, where)`` or ``(value, where, data_set)``."""
+        return cls(*spec)
 
 
 @dataclass
@@ -196,7 +205,7 @@ class ExerciseSpec:
             },
             "budgets": {b: dict(self.budgets.get(b, {})) for b in BUDGETS},
             "targets": {b: {t.metric: str(t) for t in self.targets_for(b)} for b in BUDGETS},
-            "course": {k: {"value": c.value, "where": c.where} for k, c in self.course.items()},
+            "course": {k: {"value": c.value, "where": c.where, "data": c.data} for k, c in self.course.items()},
         }
 
 
@@ -221,7 +230,8 @@ def exercise(
 
     ``budgets`` maps a budget to parameter values (epochs, data sizes); each key
     must be a declared parameter. ``targets`` maps a budget to ``{metric: ">= 0.97"}``.
-    ``course`` maps a metric to ``(value, where the course states it)``.
+    ``course`` maps a metric to ``(value, where the course states it)``, or to
+    ``(value, where, data_set)`` for a figure that applies only to runs on that data set.
     """
     parse_id(exercise_id)
     params = dict(params or {})
@@ -237,7 +247,7 @@ def exercise(
         budget: tuple(Target.parse(metric, text) for metric, text in bounds.items())
         for budget, bounds in (targets or {}).items()
     }
-    figures = {name: CourseFigure(value, where) for name, (value, where) in (course or {}).items()}
+    figures = {name: CourseFigure.of(spec) for name, spec in (course or {}).items()}
 
     def decorate(func: Callable) -> Callable:
         if exercise_id in _REGISTRY:

@@ -66,7 +66,7 @@ class RunContext:
             budget=budget,
             seed=seed,
             params=dict(params),
-            course={k: {"value": c.value, "where": c.where} for k, c in spec.course.items()},
+            course={k: {"value": c.value, "where": c.where, "data": c.data} for k, c in spec.course.items()},
         )
         self._train_time = 0.0
 
@@ -232,6 +232,8 @@ def _check_targets(
 
 
 def _finish(ctx: RunContext, start: float) -> None:
+    used = {d.name for d in ctx.result.data}
+    ctx.result.course = {k: c for k, c in ctx.result.course.items() if c.get("data") is None or c["data"] in used}
     ctx.result.wall_time_s = round(time.perf_counter() - start, 3)
     ctx.result.train_time_s = round(ctx._train_time, 3)
     ctx.result.environment = runtime.environment()

@@ -172,3 +172,17 @@ def test_dataset_override_drops_targets_of_metrics_not_produced():
     spec = make_spec(func, data=("mnist", "iris"))
     assert run_exercise(spec, budget="quick", dataset="iris").targets == []
     assert run_exercise(spec, budget="quick").status == "ok"
+
+
+def test_course_figure_tied_to_a_data_set_shows_only_on_that_data_set():
+    from dl_exercises.registry import CourseFigure
+    from dl_exercises.result import DataUsage
+
+    def func(ctx):
+        ctx.record_data(DataUsage(ctx.dataset or "dates", "generated"))
+        ctx.metric("score", 0.9)
+
+    spec = make_spec(func, targets={}, data=("dates", "enja"),
+                     course={"bleu": CourseFigure(35.9, "course", "enja"), "score": CourseFigure(0.8, "course")})
+    assert set(run_exercise(spec, budget="quick").course) == {"score"}
+    assert set(run_exercise(spec, budget="quick", dataset="enja").course) == {"bleu", "score"}

@@ -48,7 +48,7 @@ def suite(
             params=dict(params or {}),
             budgets={b: dict(v) for b, v in (budgets or {}).items()},
             targets={b: tuple(Target.parse(m, t) for m, t in v.items()) for b, v in (targets or {}).items()},
-            course={k: CourseFigure(v, w) for k, (v, w) in (course or {}).items()},
+            course={k: CourseFigure.of(v) for k, v in (course or {}).items()},
             summary=doc[0] if doc else "",
         )
         return func

@@ -62,7 +62,7 @@ _XLA_NOTE = "jit_compile=False: XLA measured 0.6-1.9× (median of three 1.0×) t
                  "d_ff": 1024, "batch_size": 128, "warmup_steps": 4000, "label_smoothing": 0.1, "dropout": 0.1},
     },
     targets={"quick": {"sequence_accuracy": ">= 0.99"}},
-    course={"bleu": (35.9, "small_parallel_enja valid BLEU after 15 epochs on a GPU (SYLLABUS.md, day4.transformer)")},
+    course={"bleu": (35.9, "small_parallel_enja valid BLEU after 15 epochs on a GPU (SYLLABUS.md, day4.transformer)", "enja")},
 )
 def transformer(ctx):
     """Train an encoder–decoder Transformer with teacher forcing; decode greedily and by beam search (Day4 Section5)."""
