@@ -67,7 +67,14 @@ def fmt(value: Any, decimals: int | None = None) -> str:
         digits = max(4, decimals or 0)
         if value != 0 and (abs(value) < 10 ** -(digits - 1) or abs(value) >= 1e7):
             return f"{value:.{min(digits, 6)}g}"
-        return f"{value:.{digits}f}".rstrip("0").rstrip(".") if digits > 4 else f"{value:.{digits}f}"
+        if decimals and decimals > 4:  # match the precision the course quotes
+            return f"{value:.{digits}f}"
+        if abs(value) >= 100:
+            digits = 1
+        elif abs(value) >= 10:
+            digits = 2
+        text = f"{value:.{digits}f}".rstrip("0")
+        return text + "0" if text.endswith(".") else text
     if isinstance(value, (list, tuple)):
         if len(value) > 8:
             return "[" + ", ".join(fmt(v, decimals) for v in value[:8]) + ", …]"
