@@ -48,7 +48,7 @@ def _examples(sources, references, hypotheses, k=5):
         "full": {"epochs": 10, "n_train": 50000, "n_test": 500, "units": 256, "embed_dim": 256, "batch_size": 64, "lr": 0.001},
     },
     targets={"quick": {"sequence_accuracy": ">= 0.99"}},
-    course={"bleu": (18.1, "Day3 seq2seq exercise (Keras notebook): valid BLEU after 10 epochs on small_parallel_enja")},
+    course={"bleu": (18.1, "Day3 seq2seq exercise (Keras notebook): valid BLEU after 10 epochs on small_parallel_enja", "enja")},
 )
 def seq2seq(ctx):
     """Encoder–decoder: embedding → LSTM/GRU thought vector → teacher-forced decoder; greedy decoding, detokenize (Day3 Section5)."""
