@@ -229,7 +229,7 @@ def hred(ctx):
         parts = build_hred(len(vocab), turns=turns, turn_len=turn_len, embed_dim=p["embed_dim"], units=p["units"],
                            latent_dim=p["latent_dim"] if kind == "VHRED" else 0, context=kind != "last turn only", name=tag)  # fmt: skip
         model = parts["train"]
-        compile_seq2seq(model, p["lr"])
+        compile_seq2seq(model, p["lr"], steps_per_execution=16)
         inputs = [x_train, y_train[:, :-1]] + ([y_train[:, 1:]] if kind == "VHRED" else [])
         callbacks = ctx.callbacks(epochs=p["epochs"], label=kind, run=kind)
         if parts["kl"] is not None:
