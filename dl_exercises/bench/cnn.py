@@ -23,9 +23,9 @@ from . import suite
 # process CPU seconds per epoch, without -> with XLA; wall times were dominated by other jobs' load):
 #   DeepConvNet 1.66 -> 2.89 (1.74x slower), AlexNet 1.76 -> 2.93 (1.66x), VGG 3.81 -> 6.08 (1.59x),
 #   GoogLeNet 1.79 -> 3.93 (2.19x).
-# XLA never helped a CNN here, so every model trains without it. Note also that dlx enables TensorFlow's
-# op determinism (runtime.tf_keras), and with it Keras silently turns compile(jit_compile=True) off
-# (keras trainer.model_supports_jit); the measurement therefore disabled determinism for its own process.
+# XLA never helped a CNN here, so every model trains without it. The measurement ran with TensorFlow's
+# op determinism off, as dlx now runs by default: with DLX_DETERMINISTIC=1, Keras silently turns
+# compile(jit_compile=True) off (keras trainer.model_supports_jit).
 # The table's XLA column shows what the compiled model really uses (model.jit_compile).
 XLA_CHOICE: dict[str, bool] = {
     "deep_cnn": False, "alexnet": False, "vgg": False, "googlenet": False, "resnet": False,
@@ -216,7 +216,7 @@ def compare_architectures(ctx, models, *, dataset, n_train, n_test, epochs, batc
         "lr": Param(float, 1e-3, min=0.0, min_inclusive=False, help="Adam learning rate"),
         "models": Param(str, "all", help="comma-separated: all, or of " + ", ".join(LABELS)),
         "xla": Param(str, "auto", choices=("auto", "on", "off", "measure"),
-                     help="jit_compile per model (auto: measured choice; Keras ignores it while op determinism is on)"),
+                     help="jit_compile per model (auto: measured choice; Keras ignores it under DLX_DETERMINISTIC=1)"),
     },
     budgets={
         "smoke": {"epochs": 1, "n_train": 200, "n_test": 100, "models": "deep_cnn"},
