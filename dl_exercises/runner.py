@@ -205,7 +205,8 @@ def run_exercise(
         ctx.result.error = str(exc)
         _finish(ctx, start)
         raise
-    ctx.result.targets = _check_targets(spec, budget, ctx.result.metrics, narrowed=dataset is not None)
+    ctx.result.targets = _check_targets(spec, budget, ctx.result.metrics, narrowed=dataset is not None,
+                                         data_used=[d.name for d in ctx.result.data])
     if ctx.result.missed:
         ctx.result.status = "target_missed"
     _finish(ctx, start)
@@ -213,15 +214,19 @@ def run_exercise(
 
 
 def _check_targets(
-    spec: ExerciseSpec, budget: str, metrics: Mapping[str, Metric], narrowed: bool = False
+    spec: ExerciseSpec, budget: str, metrics: Mapping[str, Metric], narrowed: bool = False,
+    data_used: Iterable[str] = (),
 ) -> list[TargetCheck]:
     """Compare metrics with the budget's targets; a missing metric misses its target.
 
     The one exception: with ``--dataset`` an exercise that covers several data
     sets runs only one, so targets of metrics it did not produce are left out.
+    A target tied to a data set is checked only when the run used that data set.
     """
     checks = []
     for target in spec.targets_for(budget):
+        if not target.applies_to(data_used):
+            continue
         metric = metrics.get(target.metric)
         if metric is None and narrowed:
             continue

@@ -186,3 +186,21 @@ def test_course_figure_tied_to_a_data_set_shows_only_on_that_data_set():
                      course={"bleu": CourseFigure(35.9, "course", "enja"), "score": CourseFigure(0.8, "course")})
     assert set(run_exercise(spec, budget="quick").course) == {"score"}
     assert set(run_exercise(spec, budget="quick", dataset="enja").course) == {"bleu", "score"}
+
+
+def test_target_tied_to_a_data_set_is_checked_only_on_that_data_set():
+    from dl_exercises.result import DataUsage
+
+    def func(ctx):
+        ctx.record_data(DataUsage(ctx.dataset or "mnist", "test"))
+        ctx.metric("score", 0.95)
+
+    targets = {"quick": tuple(Target.parse_all("score", {"mnist": ">= 0.99", "fashion_mnist": ">= 0.92"}))}
+    spec = make_spec(func, targets=targets, data=("mnist", "fashion_mnist", "mnist5k"))
+    on_mnist = run_exercise(spec, budget="quick")
+    assert on_mnist.status == "target_missed"
+    assert [(t.bound, t.met) for t in on_mnist.targets] == [(">= 0.99 on mnist", False)]
+    on_fashion = run_exercise(spec, budget="quick", dataset="fashion_mnist")
+    assert on_fashion.status == "ok" and [t.bound for t in on_fashion.targets] == [">= 0.92 on fashion_mnist"]
+    assert run_exercise(spec, budget="quick", dataset="mnist5k").targets == []
+    assert spec.to_dict()["targets"]["quick"] == {"score": ">= 0.99 on mnist; >= 0.92 on fashion_mnist"}
