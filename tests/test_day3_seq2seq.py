@@ -86,6 +86,34 @@ def test_decoder_is_causal_and_greedy_decode_shapes(keras, attention):
         assert w.shape == (3, 5, 6) and np.all(w[0, :, 4:] < 1e-6)
 
 
+@pytest.mark.parametrize("cell", ["lstm", "gru"])
+def test_unrolled_seq2seq_computes_the_same(keras, cell):
+    """``unroll=True`` is a speed choice only: same weights, same logits (padding masked alike)."""
+    from dl_exercises.nn.seq2seq import build_seq2seq
+
+    keras.utils.set_random_seed(0)
+    looped, _ = build_seq2seq(12, 9, embed_dim=4, units=8, cell=cell, attention="additive", name="l")
+    unrolled, _ = build_seq2seq(12, 9, embed_dim=4, units=8, cell=cell, attention="additive", unroll=True, name="u")
+    unrolled.set_weights(looped.get_weights())
+    rng = np.random.default_rng(0)
+    src = rng.integers(1, 12, (3, 6)).astype("int32")
+    src[0, 4:] = 0
+    tgt = rng.integers(1, 9, (3, 5)).astype("int32")
+    np.testing.assert_allclose(np.asarray(unrolled([src, tgt])), np.asarray(looped([src, tgt])), atol=1e-5)
+
+
+def test_cosine_schedule_ends_at_a_twentieth(keras):
+    from dl_exercises.nn.seq2seq import build_seq2seq, compile_seq2seq
+
+    model, _ = build_seq2seq(12, 9, embed_dim=4, units=8, name="c")
+    compile_seq2seq(model, 0.01, decay_steps=100, clipnorm=1.0)
+    optimizer = model.optimizer
+    assert abs(float(optimizer.learning_rate) - 0.01) < 1e-7
+    optimizer.iterations.assign(100)
+    assert abs(float(optimizer.learning_rate) - 0.0005) < 1e-7
+    assert optimizer.clipnorm == 1.0
+
+
 def test_digit_copy_task_lengths():
     strings = digit_copy_task(200, 3, 9, np.random.default_rng(0))
     lengths = {len(s) for s in strings}
