@@ -80,3 +80,15 @@ def test_vhred_generation_depends_on_z(keras):
     assert a.shape == (2, 4, 30) and np.max(np.abs(a - b)) > 1e-4
     mean, log_var = parts["prior"](turns)
     assert np.asarray(mean).shape == (2, 3)
+
+
+def test_condition_joins_every_decoder_input(keras):
+    from dl_exercises.nn.hred import RepeatOverTime, build_hred
+
+    vector = np.arange(6, dtype="float32").reshape(2, 3)
+    out = np.asarray(RepeatOverTime()(vector, np.zeros((2, 4), "int32")))
+    assert out.shape == (2, 4, 3) and np.all(out == vector[:, None, :])
+    for every_step, width in ((True, 4 + 6), (False, 4)):
+        parts = build_hred(30, turns=3, turn_len=5, embed_dim=4, units=6, context_every_step=every_step, name="e")
+        gru = parts["train"].get_layer("e_decoder_gru")
+        assert gru.cell.kernel.shape == (width, 3 * 6)

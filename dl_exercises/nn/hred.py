@@ -1,10 +1,13 @@
 """HRED and VHRED: utterance encoder + context RNN + decoder, and its latent-variable version (Day3 Section5).
 
 HRED (Serban et al. 2016) = seq2seq + context RNN: each utterance is encoded
-to a vector, a context GRU runs over those vectors, and its final state starts
-the reply decoder, so the reply can depend on earlier turns.
+to a vector, a context GRU runs over those vectors, and its final state c
+conditions the reply decoder, so the reply can depend on earlier turns. As in
+the paper, the decoder sees c at every step (c starts the decoder and joins
+each step's word embedding), not only as its initial state: the path from the
+first turn to every reply word stays short.
 VHRED adds a latent z per reply (the VAE idea): a prior p(z | context) and,
-in training, a posterior q(z | context, reply); the decoder starts from
+in training, a posterior q(z | context, reply); the decoder is conditioned on
 c + W z, and KL(q ‖ p) joins the loss. Sampling z from the prior gives
 different replies to the same context; HRED's only randomness is word by word.
 """
@@ -57,6 +60,29 @@ class GaussianKL(keras.layers.Layer):
         return {**super().get_config(), "initial_weight": self.initial_weight}
 
 
+@keras.saving.register_keras_serializable(package="dlx")
+class RepeatOverTime(keras.layers.Layer):
+    """Repeats a vector at every time step of a sequence (HRED's context joins each decoder input).
+
+    Call arguments:
+        vector: (batch, d).
+        like: (batch, T, ...) or (batch, T): only its first two dimensions are used.
+
+    Returns:
+        (batch, T, d).
+    """
+
+    def call(self, vector, like):
+        shape = ops.shape(like)
+        return ops.broadcast_to(ops.expand_dims(vector, 1), (shape[0], shape[1], ops.shape(vector)[-1]))
+
+    def compute_mask(self, *args, **kwargs):
+        return None
+
+    def compute_output_shape(self, vector_shape, like_shape=None):
+        return (vector_shape[0], like_shape[1] if like_shape else None, vector_shape[-1])
+
+
 def build_hred(
     vocab_size: int,
     *,
@@ -66,6 +92,7 @@ def build_hred(
     units: int = 64,
     latent_dim: int = 0,
     context: bool = True,
+    context_every_step: bool = True,
     name: str = "hred",
 ) -> dict:
     """HRED (``latent_dim`` = 0) or VHRED (``latent_dim`` > 0); ``context=False`` sees the last turn only.
@@ -75,6 +102,8 @@ def build_hred(
         embed_dim: word embedding size; units: GRU units of encoder, context RNN and decoder.
         latent_dim: size of VHRED's z (0 for HRED).
         context: False gives the no-context baseline (a seq2seq on the last turn).
+        context_every_step: join the conditioning vector (c, or c + W z) to every decoder
+            input as well as starting the decoder from it; False: initial state only.
         name: prefix of every layer name.
     Returns:
         dict with ``train`` (teacher-forced model: [turns (B, turns, turn_len), reply_in (B, R)]
@@ -100,8 +129,14 @@ def build_hred(
     else:
         c = utterance_encoder(dialogue[:, -1])
 
-    def decode(init):
-        return logits_layer(decoder_rnn(embedding(reply_in), initial_state=init))
+    repeat = RepeatOverTime(name=f"{name}_repeat_condition")
+    join = keras.layers.Concatenate(name=f"{name}_word_and_condition")
+
+    def decode(condition):
+        words = embedding(reply_in)
+        if context_every_step:
+            words = join([words, repeat(condition, reply_in)])
+        return logits_layer(decoder_rnn(words, initial_state=condition))
 
     if latent_dim == 0:
         model = keras.Model([dialogue, reply_in], decode(c), name=name)
@@ -114,7 +149,7 @@ def build_hred(
     add_z = keras.layers.Add(name=f"{name}_context_plus_z")
 
     def init_layer(c_and_z):
-        # the decoder starts from c + W z: z shifts the context state instead of replacing it
+        # the decoder is conditioned on c + W z: z shifts the context state instead of replacing it
         return add_z([c_and_z[0], z_to_state(c_and_z[1])])
 
     hp = prior_hidden(c)
