@@ -128,3 +128,14 @@ def test_quick_targets(exercise_id):
 
     result = run(exercise_id, budget="quick", seed=0)
     assert not result.missed, [t for t in result.targets if not t.met]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("seed", [1, 2])
+@pytest.mark.parametrize("exercise_id", ["day3.seq2seq", "day3.attention"])
+def test_quick_targets_hold_at_other_seeds(exercise_id, seed):
+    """The quick budgets were cut to save CPU time: the targets must still hold beyond seed 0."""
+    from dl_exercises import run
+
+    result = run(exercise_id, budget="quick", seed=seed)
+    assert not result.missed, [t for t in result.targets if not t.met]

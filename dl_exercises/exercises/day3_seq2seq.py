@@ -15,6 +15,21 @@ import numpy as np
 from ..registry import Param, exercise
 
 
+_TRAINING_PARAMS = {
+    "clipnorm": Param(float, 1.0, min=0.0, min_inclusive=False, help="gradient-norm clipping threshold"),
+    "lr_schedule": Param(str, "cosine", choices=("constant", "cosine"), help="cosine: decay lr to lr/20 over the training steps"),
+    "unroll": Param(bool, True, help="unroll the RNN loops (same math; faster on CPU for these short sequences)"),
+}
+
+
+def _compile(model, p, n_train):
+    """Adam (optionally cosine-decayed over all steps) with gradient clipping, 16 batches per graph call."""
+    from ..nn.seq2seq import compile_seq2seq
+
+    steps = p["epochs"] * -(-n_train // p["batch_size"])
+    compile_seq2seq(model, p["lr"], steps_per_execution=16, clipnorm=p["clipnorm"], decay_steps=steps if p["lr_schedule"] == "cosine" else None)
+
+
 def _train(ctx, model, src, tgt, p, label):
     with ctx.training():
         model.fit([src, tgt[:, :-1]], tgt[:, 1:], batch_size=p["batch_size"], epochs=p["epochs"], verbose=0,
@@ -33,18 +48,19 @@ def _examples(sources, references, hypotheses, k=5):
     data=("dates", "enja"),
     tags=("keras", "seq2seq"),
     params={
-        "epochs": Param(int, 10, min=1),
+        "epochs": Param(int, 8, min=1),
         "n_train": Param(int, 20000, min=10, help="training pairs"),
         "n_test": Param(int, 1000, min=1, help="test pairs"),
         "units": Param(int, 128, min=1, help="recurrent units (thought-vector size)"),
         "embed_dim": Param(int, 32, min=1),
         "cell": Param(str, "lstm", choices=("lstm", "gru")),
         "batch_size": Param(int, 128, min=1),
-        "lr": Param(float, 0.002, min=0.0, min_inclusive=False, help="Adam learning rate"),
+        "lr": Param(float, 0.005, min=0.0, min_inclusive=False, help="Adam learning rate (peak, with the cosine schedule)"),
+        **_TRAINING_PARAMS,
     },
     budgets={
         "smoke": {"epochs": 1, "n_train": 256, "n_test": 32, "units": 16},
-        "quick": {"epochs": 10},
+        "quick": {"epochs": 8},
         "full": {"epochs": 10, "n_train": 50000, "n_test": 500, "units": 256, "embed_dim": 256, "batch_size": 64, "lr": 0.001},
     },
     targets={"quick": {"sequence_accuracy": ">= 0.99"}},
@@ -52,7 +68,7 @@ def _examples(sources, references, hypotheses, k=5):
 )
 def seq2seq(ctx):
     """Encoder–decoder: embedding → LSTM/GRU thought vector → teacher-forced decoder; greedy decoding, detokenize (Day3 Section5)."""
-    from ..nn.seq2seq import build_seq2seq, compile_seq2seq, detokenize, greedy_decode
+    from ..nn.seq2seq import build_seq2seq, detokenize, greedy_decode
     from ..text import BOS
     from ..text.bleu import corpus_bleu
 
@@ -62,8 +78,8 @@ def seq2seq(ctx):
     e = bundle.extra
     word_level = e.get("level") == "word"
     _, keras = ctx.keras()
-    model, _ = build_seq2seq(len(e["source_vocab"]), len(e["target_vocab"]), embed_dim=p["embed_dim"], units=p["units"], cell=p["cell"])
-    compile_seq2seq(model, p["lr"])
+    model, _ = build_seq2seq(len(e["source_vocab"]), len(e["target_vocab"]), embed_dim=p["embed_dim"], units=p["units"], cell=p["cell"], unroll=p["unroll"])
+    _compile(model, p, len(e["src_train"]))
     _train(ctx, model, e["src_train"], e["tgt_train"], p, f"seq2seq {p['cell']}")
     target_len = e["tgt_test"].shape[1] - 1
     ids = greedy_decode(model, e["src_test"], target_len, BOS)
@@ -103,7 +119,7 @@ def digit_copy_task(n: int, min_len: int, max_len: int, rng: np.random.Generator
     section="Day3 Section5",
     tags=("keras", "seq2seq", "attention"),
     params={
-        "epochs": Param(int, 10, min=1),
+        "epochs": Param(int, 9, min=1),
         "n_train": Param(int, 10000, min=10, help="training strings"),
         "n_test": Param(int, 1000, min=10),
         "min_len": Param(int, 3, min=1, help="shortest input"),
@@ -113,13 +129,14 @@ def digit_copy_task(n: int, min_len: int, max_len: int, rng: np.random.Generator
         "batch_size": Param(int, 128, min=1),
         "lr": Param(float, 0.005, min=0.0, min_inclusive=False),
         "scores": Param(str, "none,additive,dot", help="comma-separated models to train: none, additive, dot"),
+        **_TRAINING_PARAMS,
     },
-    budgets={"smoke": {"epochs": 1, "n_train": 128, "n_test": 40, "units": 8}, "quick": {"epochs": 10}, "full": {"epochs": 20, "n_train": 30000, "max_len": 40}},
+    budgets={"smoke": {"epochs": 1, "n_train": 128, "n_test": 40, "units": 8}, "quick": {"epochs": 9}, "full": {"epochs": 20, "n_train": 30000, "max_len": 40}},
     targets={"quick": {"additive_long_accuracy": ">= 0.9", "long_accuracy_gain": ">= 0.3"}},
 )
 def attention(ctx):
     """Seq2seq with and without additive/dot attention copying digit strings: accuracy by input length, heatmap (Day3 Section5)."""
-    from ..nn.seq2seq import build_seq2seq, compile_seq2seq, detokenize, greedy_decode
+    from ..nn.seq2seq import build_seq2seq, detokenize, greedy_decode
     from ..result import DataUsage
     from ..text import BOS, Vocab
 
@@ -149,8 +166,8 @@ def attention(ctx):
     for kind in kinds:
         keras.utils.set_random_seed(ctx.seed)
         model, weights_model = build_seq2seq(len(vocab), len(vocab), embed_dim=p["embed_dim"], units=p["units"],
-                                             attention=None if kind == "none" else kind, name=f"s2s_{kind}")  # fmt: skip
-        compile_seq2seq(model, p["lr"])
+                                             attention=None if kind == "none" else kind, unroll=p["unroll"], name=f"s2s_{kind}")  # fmt: skip
+        _compile(model, p, len(src_train))
         _train(ctx, model, src_train, tgt_train, p, f"attention={kind}")
         ids = greedy_decode(model, src_test, p["max_len"] + 1, BOS)
         hyps = detokenize(vocab, ids)
