@@ -55,3 +55,14 @@ def test_quick_targets(exercise_id):
     result = run(exercise_id, budget="quick", seed=0)
     assert result.targets, "quick targets are declared"
     assert not result.missed, [(t.metric, t.value, t.bound) for t in result.missed]
+
+
+def test_bench_cnn_flags_models_whose_training_loss_still_falls():
+    from types import SimpleNamespace
+
+    from dl_exercises.bench.cnn import _still_learning
+
+    history = [{"run": "a", "epoch": 1, "loss": 2.0}, {"run": "a", "epoch": 2, "loss": 1.0},
+               {"run": "b", "epoch": 1, "loss": 0.50}, {"run": "b", "epoch": 2, "loss": 0.49},
+               {"run": "c", "epoch": 1, "loss": 0.50}]
+    assert _still_learning(SimpleNamespace(history=history), ["a", "b", "c"]) == ["a"]

@@ -161,6 +161,21 @@ def _plot_curves(ctx, labels) -> None:
     ctx.save_figure(fig, "cnn_curves.png")
 
 
+def _still_learning(ctx, labels, drop: float = 0.05) -> list[str]:
+    """Labels whose training loss fell by more than ``drop`` (relative) in their last epoch.
+
+    Training loss, not test loss: during training Keras evaluates BN models with the
+    moving averages that ``recompute_batch_norm_statistics`` replaces afterwards.
+    """
+    found = []
+    for label in labels:
+        losses = [r.get("loss") for r in ctx.history if r.get("run") == label]
+        losses = [v for v in losses if isinstance(v, (int, float))]
+        if len(losses) >= 2 and losses[-2] > 0 and (losses[-2] - losses[-1]) / losses[-2] > drop:
+            found.append(label)
+    return found
+
+
 def load_images(ctx, dataset: str, n_train: int, n_test: int):
     """(x_train, y_train, x_test, y_test) as NHWC float32 images and int labels, and the usage."""
     data = ctx.load_data(dataset, n_train=n_train, n_test=n_test)
@@ -213,6 +228,10 @@ def compare_architectures(ctx, models, *, dataset, n_train, n_test, epochs, batc
     _plot_curves(ctx, [LABELS[r["name"]] for r in rows])
     ctx.note("params and mult-adds are of the inference network (GoogLeNet without its auxiliary heads); "
              "mult-adds count conv and dense layers only; s / epoch excludes the first epoch (tracing) when there are more.")
+    still_learning = _still_learning(ctx, [LABELS[r["name"]] for r in rows])
+    if still_learning:
+        ctx.note(f"still learning at epoch {epochs} (training loss fell more than 5% in the last epoch): "
+                 + ", ".join(still_learning) + "; their accuracy is of an unfinished run (more: --set epochs=N)")
     if any(r["bn_moving_stats_accuracy"] is not None for r in rows):
         ctx.note("BatchNorm models: after training, one more pass over the training images (weights fixed) sets each "
                  "BN layer's moving mean/variance to the average batch statistics of the final weights; the last "
