@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from dl_exercises.exercises.day3_seq2seq import digit_copy_task
+from tests.conftest import run_smoke
 
 
 @pytest.fixture(scope="module")
@@ -139,3 +140,15 @@ def test_quick_targets_hold_at_other_seeds(exercise_id, seed):
 
     result = run(exercise_id, budget="quick", seed=seed)
     assert not result.missed, [t for t in result.targets if not t.met]
+
+
+def test_seq2seq_on_the_real_enja_corpus_reports_bleu(enja_dir, tmp_path, monkeypatch):
+    """The full budget's word-level path (enja, BLEU) at smoke size, on the real corpus from ../shared."""
+    (tmp_path / "enja").symlink_to(enja_dir.resolve(), target_is_directory=True)
+    monkeypatch.setenv("DLX_DATA_DIR", str(tmp_path))
+    result = run_smoke("day3.seq2seq", dataset="enja")
+    assert result.status == "ok"
+    assert [d.name for d in result.data] == ["enja"]
+    bleu = result.metrics["bleu"].value
+    assert 0.0 <= bleu <= 100.0
+    assert "bleu" in result.course  # the course's 18.1 is shown beside enja runs only
