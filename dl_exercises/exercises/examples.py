@@ -95,7 +95,7 @@ def _fit_steps(ctx, model, x, y, *, iterations: int, batch_size: int, label: str
     )
     with ctx.training():
         model.fit(
-            stream, epochs=epochs, steps_per_epoch=steps_per_epoch, verbose=0,
+            stream, epochs=epochs, steps_per_epoch=steps_per_epoch, verbose=0, shuffle=False,  # the stream is shuffled
             callbacks=ctx.callbacks(epochs=epochs, label=label, run=run, steps_per_epoch=steps_per_epoch),
         )
 
@@ -132,7 +132,7 @@ def _fit_epochs(ctx, model, x, y, *, epochs: int, batch_size: int, label: str, r
         .prefetch(4)
     )
     with ctx.training():
-        model.fit(stream, epochs=keras_epochs, steps_per_epoch=steps_per_epoch, verbose=0,
+        model.fit(stream, epochs=keras_epochs, steps_per_epoch=steps_per_epoch, verbose=0, shuffle=False,
                   callbacks=ctx.callbacks(epochs=keras_epochs, label=label, run=run, steps_per_epoch=steps_per_epoch))
 
 

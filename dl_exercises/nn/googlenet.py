@@ -112,4 +112,4 @@ def googlenet_loss_weights(model) -> list[float]:
 
 def drop_auxiliary(model):
     """The inference network: same layers and weights, main output only."""
-    return keras.Model(model.inputs, model.outputs[0], name=f"{model.name}_inference")
+    return keras.Model(model.input, model.outputs[0], name=f"{model.name}_inference")
