@@ -57,6 +57,16 @@ def test_quick_targets(exercise_id):
     assert not result.missed, [(t.metric, t.value, t.bound) for t in result.missed]
 
 
+@pytest.mark.slow
+@pytest.mark.parametrize("seed", [1, 2])
+@pytest.mark.parametrize("exercise_id", ["day2.simple_cnn", "day2.double_cnn", "day2.deep_cnn"])
+def test_quick_targets_hold_at_other_seeds(exercise_id, seed):
+    from dl_exercises import run
+
+    result = run(exercise_id, budget="quick", seed=seed, overrides={"numpy_iters": 0})
+    assert not result.missed, [(t.metric, t.value, t.bound) for t in result.missed]
+
+
 def test_bench_cnn_flags_models_whose_training_loss_still_falls():
     from types import SimpleNamespace
 

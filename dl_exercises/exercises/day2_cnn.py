@@ -133,10 +133,10 @@ CNN_PARAMS = {
 }
 
 
-def _cnn_budgets(quick_epochs: int, quick_numpy_iters: int) -> dict:
+def _cnn_budgets(quick_epochs: int, quick_numpy_iters: int, **quick) -> dict:
     return {
         "smoke": {"epochs": 1, "n_train": 300, "n_test": 200, "numpy_iters": 3, "numpy_train": 100},
-        "quick": {"epochs": quick_epochs, "numpy_iters": quick_numpy_iters},
+        "quick": {"epochs": quick_epochs, "numpy_iters": quick_numpy_iters, **quick},
         "full": {"epochs": 20, "n_train": 60000, "n_test": 10000, "numpy_iters": 1000, "numpy_train": 60000,
                  "schedule": "cosine"},
     }
@@ -255,7 +255,9 @@ def double_cnn(ctx):
     data=("mnist", "fashion_mnist", "mnist5k"),
     tags=("numpy", "keras", "cnn"),
     params=CNN_PARAMS,
-    budgets=_cnn_budgets(quick_epochs=15, quick_numpy_iters=50),
+    # quick: batches of 50 on mnist5k's 4,000 images. With the course's 100, seeds 0/1/2 gave 0.974/0.967/0.964
+    # (cosine decay 0.968/0.969/0.966, 25 epochs 0.970/0.979/0.977); with 50, 0.976/0.983/0.977 in the same time.
+    budgets=_cnn_budgets(quick_epochs=15, quick_numpy_iters=50, batch_size=50),
     targets={"quick": {"test_accuracy": ">= 0.97"},
              "full": {"test_accuracy": {"mnist": ">= 0.99", "fashion_mnist": ">= 0.92"}}},
     course={
