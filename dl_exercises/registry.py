@@ -259,6 +259,7 @@ def exercise(
     ``(value, where, data_set)`` for a figure that applies only to runs on that data set.
     """
     parse_id(exercise_id)
+    data = tuple(data)
     params = dict(params or {})
     budgets = {b: dict(v) for b, v in (budgets or {}).items()}
     for budget, settings in budgets.items():
@@ -272,6 +273,9 @@ def exercise(
         budget: tuple(t for metric, spec in bounds.items() for t in Target.parse_all(metric, spec))
         for budget, bounds in (targets or {}).items()
     }
+    for bound in (t for ts in parsed_targets.values() for t in ts):
+        if bound.data is not None and bound.data not in data:
+            raise ValueError(f"{exercise_id}: target {bound.metric} {bound} names a data set it does not declare")
     figures = {name: CourseFigure.of(spec) for name, spec in (course or {}).items()}
 
     def decorate(func: Callable) -> Callable:

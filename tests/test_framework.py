@@ -204,3 +204,11 @@ def test_target_tied_to_a_data_set_is_checked_only_on_that_data_set():
     assert on_fashion.status == "ok" and [t.bound for t in on_fashion.targets] == [">= 0.92 on fashion_mnist"]
     assert run_exercise(spec, budget="quick", dataset="mnist5k").targets == []
     assert spec.to_dict()["targets"]["quick"] == {"score": ">= 0.99 on mnist; >= 0.92 on fashion_mnist"}
+
+
+def test_target_for_an_undeclared_data_set_is_a_registration_error():
+    from dl_exercises.registry import exercise
+
+    with pytest.raises(ValueError, match="does not declare"):
+        exercise("examples.fake_targets", title="x", title_ja="x", section="test", data=("mnist",),
+                 targets={"full": {"acc": {"fashion_mnst": ">= 0.9"}}})
