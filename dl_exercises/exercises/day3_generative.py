@@ -173,7 +173,7 @@ def _greedy_replies(predict, n: int, reply_len: int, bos: int) -> np.ndarray:
     seq = np.zeros((n, reply_len), dtype=np.int32)
     seq[:, 0] = bos
     for k in range(reply_len - 1):
-        logits = np.asarray(predict(seq[:, : reply_len - 1]))
+        logits = predict(seq[:, : reply_len - 1])
         seq[:, k + 1] = np.argmax(logits[:, k], axis=-1)
     return seq[:, 1:]
 
@@ -211,7 +211,7 @@ def distinct_n(replies: list[str], n: int) -> float:
 def hred(ctx):
     """HRED (utterance encoder + context RNN + decoder) vs last-turn-only seq2seq; VHRED's latent z varies the replies (Day3 Section5)."""
     from ..nn.hred import build_hred
-    from ..nn.seq2seq import compile_seq2seq
+    from ..nn.seq2seq import compile_seq2seq, predict_in_batches
     from ..text import BOS
 
     p = ctx.params
@@ -243,15 +243,12 @@ def hred(ctx):
                 on_epoch_begin=lambda epoch, logs: kl_var.assign(per_word * min(1.0, 0.1 + epoch / warmup))))  # fmt: skip
         with ctx.training():
             model.fit(inputs, y_train[:, 1:], batch_size=p["batch_size"], epochs=p["epochs"], verbose=0, callbacks=callbacks)
-        def replies_for(x, batch=1024):
-            # one compiled call per step and batch (predict_on_batch), no data pipeline per call
+        def replies_for(x):
             if kind == "VHRED":
-                mean, log_var = (np.concatenate(a) for a in zip(*(parts["prior"].predict_on_batch(x[i : i + batch]) for i in range(0, len(x), batch))))
+                mean, log_var = predict_in_batches(parts["prior"], [x])
                 z = (mean + np.exp(0.5 * log_var) * rng.standard_normal(mean.shape)).astype("float32")
-                step = lambda i: lambda s: parts["generate"].predict_on_batch([x[i : i + batch], s, z[i : i + batch]])  # noqa: E731
-            else:
-                step = lambda i: lambda s: model.predict_on_batch([x[i : i + batch], s])  # noqa: E731
-            return np.concatenate([_greedy_replies(step(i), len(x[i : i + batch]), reply_len, BOS) for i in range(0, len(x), batch)])
+                return _greedy_replies(lambda s: predict_in_batches(parts["generate"], [x, s, z]), len(x), reply_len, BOS)
+            return _greedy_replies(lambda s: predict_in_batches(model, [x, s]), len(x), reply_len, BOS)
 
         test_replies = [" ".join(vocab.decode(r)) for r in replies_for(x_test)]
         accuracy = float(np.mean([r in v for r, v in zip(test_replies, valid)]))

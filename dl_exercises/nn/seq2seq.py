@@ -92,13 +92,30 @@ def compile_seq2seq(
     model.compile(optimizer=keras.optimizers.Adam(lr, clipnorm=clipnorm), loss=loss, steps_per_execution=steps_per_execution)
 
 
+def predict_in_batches(model: keras.Model, inputs: list[np.ndarray], batch_size: int = 1024):
+    """``model``'s outputs for all rows of ``inputs``, one compiled call per ``batch_size`` rows.
+
+    ``predict_on_batch`` reuses the traced graph; ``predict`` builds a data pipeline on every
+    call, which dominates greedy decoding (one call per generated token).
+
+    Returns:
+        an array, or a list of arrays for a model with several outputs.
+    """
+    chunks = []
+    for start in range(0, len(inputs[0]), batch_size):
+        rows = [a[start:start + batch_size] for a in inputs]
+        chunks.append(model.predict_on_batch(rows if len(rows) > 1 else rows[0]))
+    if isinstance(chunks[0], (list, tuple)):
+        return [np.concatenate([np.asarray(c) for c in parts]) for parts in zip(*chunks)]
+    return np.concatenate([np.asarray(c) for c in chunks])
+
+
 def greedy_decode(model: keras.Model, source: np.ndarray, target_len: int, bos: int, batch_size: int = 1024) -> np.ndarray:
     """Greedy sampling: start from ``<s>`` and feed each step's argmax back in (Day3 Section5, Decoder).
 
     The decoder is causal, so position k's logits depend only on positions ≤ k;
     the input keeps a fixed width (later positions are padding) so the graph is traced once.
-    Each step is one compiled call per ``batch_size`` rows (``predict_on_batch``), without
-    the data pipeline ``predict`` builds on every call.
+    Each step is one compiled call per ``batch_size`` rows (``predict_in_batches``).
 
     Args:
         model: from ``build_seq2seq``.
@@ -112,10 +129,8 @@ def greedy_decode(model: keras.Model, source: np.ndarray, target_len: int, bos: 
     seq = np.zeros((n, target_len + 1), dtype=np.int32)
     seq[:, 0] = bos
     for k in range(target_len):
-        for start in range(0, n, batch_size):
-            rows = slice(start, start + batch_size)
-            logits = model.predict_on_batch([source[rows], seq[rows, :target_len]])
-            seq[rows, k + 1] = np.argmax(np.asarray(logits)[:, k], axis=-1)
+        logits = predict_in_batches(model, [source, seq[:, :target_len]], batch_size)
+        seq[:, k + 1] = np.argmax(logits[:, k], axis=-1)
     return seq[:, 1:]
 
 
