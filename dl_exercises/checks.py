@@ -1,8 +1,9 @@
 """The course's 確認テスト that can be computed: question, answer, and evidence dlx computes.
 
-Each check computes its evidence with the package's own numpy code and says
-whether it supports the answer; ``dlx check`` prints them (SYLLABUS.md,
-Commands beyond run). No TensorFlow here.
+Each check computes its evidence with the package's own numpy code
+(``dl_exercises.scratch``) and says whether it supports the answer; ``dlx
+check`` prints them. Checks register in the package's one registry
+(``registry.CHECKS``) and import no TensorFlow.
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ from dataclasses import dataclass
 from typing import Callable
 
 import numpy as np
+
+from .registry import CHECKS
 
 
 @dataclass(frozen=True)
@@ -23,19 +26,23 @@ class Check:
     evidence: Callable[[], tuple[str, bool]]
 
 
-_CHECKS: dict[str, Check] = {}
-
-
 def check(name: str, *, section: str, question: str, question_ja: str, answer: str):
+    """Register ``evidence() -> (text, supports the answer?)`` as check ``name``."""
+
     def decorate(func: Callable[[], tuple[str, bool]]):
-        _CHECKS[name] = Check(name, section, question, question_ja, answer, func)
+        CHECKS.register(name, Check(name, section, question, question_ja, answer, func))
         return func
 
     return decorate
 
 
 def all_checks() -> list[Check]:
-    return list(_CHECKS.values())
+    """The checks in the order they are defined (the course's order)."""
+    return CHECKS.all()
+
+
+def get_check(name: str) -> Check:
+    return CHECKS.get(name)
 
 
 @check(
@@ -162,23 +169,28 @@ def _bidirectional() -> tuple[str, bool]:
     answer="the L1 ball's corners lie on the axes, so the constrained optimum often has zero coordinates; L2 only shrinks",
 )
 def _l1_vs_l2() -> tuple[str, bool]:
+    from .scratch.regularization import weight_decay_gradient, weight_decay_penalty
+
     rng = np.random.default_rng(2)
     target = rng.normal(size=200) * 0.5  # unregularised optimum of ½‖w − w*‖²
     lam = 0.3
-    l1 = np.sign(target) * np.maximum(np.abs(target) - lam, 0.0)  # argmin ½‖w − w*‖² + λ‖w‖₁ (soft threshold)
-    l2 = target / (1.0 + lam)  # argmin ½‖w − w*‖² + ½λ‖w‖²
-    # check both closed forms are minimisers by probing a neighbourhood
-    def objective(w, kind):
-        penalty = lam * np.abs(w).sum() if kind == "l1" else 0.5 * lam * (w**2).sum()
-        return 0.5 * ((w - target) ** 2).sum() + penalty
 
+    def objective(w, kind):  # ½‖w − w*‖² plus the package's weight-decay penalty
+        return 0.5 * float(((w - target) ** 2).sum()) + weight_decay_penalty([w], lam, kind)
+
+    # closed-form minimisers: L1 soft-thresholds, L2 shrinks every coordinate by 1/(1 + λ)
+    solutions = {"l1": np.sign(target) * np.maximum(np.abs(target) - lam, 0.0), "l2": target / (1.0 + lam)}
+    # optimality with the package's gradient: zero gradient where w ≠ 0; at w = 0 (L1) |w*| ≤ λ (subgradient)
+    stationary = {}
+    for kind, w in solutions.items():
+        nonzero = w != 0
+        grad = (w - target) + weight_decay_gradient(w, lam, kind)
+        stationary[kind] = bool(np.allclose(grad[nonzero], 0.0, atol=1e-12) and np.all(np.abs(target[~nonzero]) <= lam))
     probes = [rng.normal(scale=1e-3, size=target.shape) for _ in range(50)]
-    minimal = all(objective(l1 + p, "l1") >= objective(l1, "l1") for p in probes) and all(
-        objective(l2 + p, "l2") >= objective(l2, "l2") for p in probes
-    )
-    zeros_l1, zeros_l2 = int((l1 == 0).sum()), int((l2 == 0).sum())
+    minimal = all(objective(w + p, kind) >= objective(w, kind) for kind, w in solutions.items() for p in probes)
+    zeros_l1, zeros_l2 = int((solutions["l1"] == 0).sum()), int((solutions["l2"] == 0).sum())
     return f"λ={lam}, 200 weights: L1 sets {zeros_l1} exactly to zero, L2 sets {zeros_l2}", bool(
-        minimal and zeros_l1 > 0 and zeros_l2 == 0
+        minimal and all(stationary.values()) and zeros_l1 > 0 and zeros_l2 == 0
     )
 
 
@@ -192,15 +204,18 @@ def _l1_vs_l2() -> tuple[str, bool]:
 def _backprop_lines() -> tuple[str, bool]:
     from .scratch.functions import mean_squared_error
     from .scratch.gradient import numerical_gradient
+    from .scratch.layers import Affine, IdentityWithLoss
 
     rng = np.random.default_rng(3)
     z1 = rng.normal(size=(1, 3))
-    w2 = rng.normal(size=(3, 2))
+    w2, b2 = rng.normal(size=(3, 2)), np.zeros(2)
     d = rng.normal(size=(1, 2))
-    y = z1 @ w2  # identity output, as in the notebook's regression net
-    delta2 = y - d  # d_mean_squared_error(d, y) for E = ½‖y − d‖²
-    grad_w2 = z1.T @ delta2
-    numeric = numerical_gradient(lambda w: mean_squared_error(z1 @ w, d), w2.copy())
-    return f"np.dot(z1.T, delta2) vs central differences: max diff {np.abs(grad_w2 - numeric).max():.1e}", bool(
-        np.allclose(grad_w2, numeric, atol=1e-7)
-    )
+    affine, last = Affine(w2.copy(), b2), IdentityWithLoss()  # the notebook's regression output layer
+    last.forward(affine.forward(z1), d)
+    delta2 = last.backward(1.0)  # ∂E/∂y: d_mean_squared_error(d, y) = y − d for E = ½‖y − d‖²
+    affine.backward(delta2)
+    grad_w2 = np.dot(z1.T, delta2)  # the notebook's line for ∂E/∂y·∂y/∂u·∂u/∂w⁽²⁾
+    numeric = numerical_gradient(lambda w: mean_squared_error(z1 @ w + b2, d), w2.copy())
+    ok = np.allclose(grad_w2, affine.grads["W"]) and np.allclose(grad_w2, numeric, atol=1e-7)
+    return (f"np.dot(z1.T, delta2) equals the Affine layer's dW (max diff {np.abs(grad_w2 - affine.grads['W']).max():.1e}) "
+            f"and central differences (max diff {np.abs(grad_w2 - numeric).max():.1e})", bool(ok))

@@ -1,8 +1,16 @@
-"""Exercise registry: ``ExerciseSpec``, the ``@exercise`` decorator, id grammar and lookup.
+"""One registry for everything dlx looks up by name: exercises (bench suites among them), data sets, checks.
 
-Registration sits beside each exercise's definition. Everything here is plain
-data, so listing, ``dlx show``, ``--help`` and completion never import
-TensorFlow: exercise modules import heavy libraries inside their functions.
+A leaf of the package: it imports only ``budget``, ``errors`` and ``result``,
+and the modules that register (chapters, suites, data sets, checks) are named
+here as strings and imported lazily, the first time a listing or look-up needs
+them. Registration sits beside each definition (``@exercise``, ``@dataset``,
+``@check``). Everything here is plain data, so ``dlx list``, ``dlx show`` and
+``--help`` never import TensorFlow.
+
+One id grammar: a *name* is ``[a-z][a-z0-9_]*`` (data sets, checks); an
+exercise id is ``CHAPTER.NAME`` with CHAPTER one of ``CHAPTERS``. A bench
+suite is an exercise of the ``bench`` chapter (``dlx bench cnn`` runs
+``bench.cnn``). Every registry suggests close matches for unknown names.
 """
 
 from __future__ import annotations
@@ -13,18 +21,21 @@ import importlib
 import pkgutil
 import re
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable, Mapping
+from typing import Any, Callable, Generic, Iterable, Mapping, TypeVar
 
-from .budget import BUDGETS
+from .budget import BUDGETS, DEFAULT_BUDGET
 from .errors import UsageError
+from .result import CourseFigure, Reference
 
-CHAPTERS = ("day1", "day2", "day3", "day4", "examples")
-_ID_RE = re.compile(r"^(?P<chapter>[a-z0-9]+)\.(?P<name>[a-z][a-z0-9_]*)$")
+CHAPTERS = ("day1", "day2", "day3", "day4", "examples", "bench")
+_NAME = r"[a-z][a-z0-9_]*"
+_NAME_RE = re.compile(rf"^{_NAME}$")
+_ID_RE = re.compile(rf"^(?P<chapter>[a-z0-9]+)\.(?P<name>{_NAME})$")
 _TARGET_RE = re.compile(r"^\s*(>=|<=|>|<|==)\s*([-+0-9.eE]+)\s*$")
 
 
 def parse_id(exercise_id: str) -> tuple[str, str]:
-    """Split ``chapter.name`` into its parts; the one place ids are parsed."""
+    """Split ``chapter.name`` into its parts; the one place exercise ids are parsed."""
     match = _ID_RE.match(exercise_id or "")
     if not match or match["chapter"] not in CHAPTERS:
         raise UsageError(
@@ -32,6 +43,86 @@ def parse_id(exercise_id: str) -> tuple[str, str]:
             f"{', '.join(CHAPTERS)} (see `dlx list`)"
         )
     return match["chapter"], match["name"]
+
+
+def check_name(name: str, kind: str) -> str:
+    """A data-set or check name must be ``[a-z][a-z0-9_]*``."""
+    if not _NAME_RE.match(name or ""):
+        raise ValueError(f"invalid {kind} name {name!r}: expected lower-case letters, digits and _")
+    return name
+
+
+def natural_key(text: str) -> list:
+    """Sort key that puts day2 before day10 and bench.cnn before bench.rnn."""
+    return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", text)]
+
+
+T = TypeVar("T")
+
+
+class Registry(Generic[T]):
+    """Entries of one kind by name, filled by decorators in the modules ``sources`` names.
+
+    Args:
+        kind: what an entry is, for messages ("exercise", "data set", "check").
+        sources: dotted names of packages (each of their modules is imported) or modules.
+        hint: where a user sees the list, appended to "unknown" errors.
+        validate: checks a key before it is registered (the id grammar).
+        skip: module names inside ``sources`` that register nothing (helpers).
+        by_name: list entries in natural order of their names (True) or in the order they were registered.
+    """
+
+    def __init__(self, kind: str, sources: tuple[str, ...], hint: str, validate: Callable[[str], Any],
+                 skip: tuple[str, ...] = (), by_name: bool = True) -> None:
+        self.kind, self.sources, self.hint, self._validate, self._skip = kind, sources, hint, validate, skip
+        self._by_name = by_name
+        self._entries: dict[str, T] = {}
+        self._loaded = False
+
+    def register(self, key: str, entry: T) -> T:
+        self._validate(key)
+        if key in self._entries:
+            raise ValueError(f"{self.kind} {key} registered twice")
+        self._entries[key] = entry
+        return entry
+
+    def load(self) -> None:
+        """Import every module of ``sources`` once, so that their decorators run."""
+        if self._loaded:
+            return
+        self._loaded = True
+        for source in self.sources:
+            module = importlib.import_module(source)
+            for info in pkgutil.iter_modules(getattr(module, "__path__", [])):
+                if info.name not in self._skip:
+                    importlib.import_module(f"{source}.{info.name}")
+
+    def names(self) -> list[str]:
+        self.load()
+        return sorted(self._entries, key=natural_key) if self._by_name else list(self._entries)
+
+    def all(self) -> list[T]:
+        return [self._entries[k] for k in self.names()]
+
+    def get(self, key: str) -> T:
+        """The entry ``key``; an unknown key raises ``UsageError`` with the close matches."""
+        self.load()
+        if key in self._entries:
+            return self._entries[key]
+        raise UsageError(f"unknown {self.kind} {key!r}{suggest(key, self._entries)} ({self.hint})")
+
+    def __contains__(self, key: str) -> bool:
+        self.load()
+        return key in self._entries
+
+
+def suggest(word: str, candidates: Iterable[str]) -> str:
+    """'; did you mean a, b?' for the close matches of ``word``, or ''."""
+    close = difflib.get_close_matches(word, list(candidates), n=3, cutoff=0.6)
+    return f"; did you mean {', '.join(close)}?" if close else ""
+
+
+# --- parameters ------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -45,6 +136,7 @@ class Param:
     max: float | None = None
     min_inclusive: bool = True
     choices: tuple | None = None
+    max_inclusive: bool = True
 
     def describe(self) -> str:
         if self.choices:
@@ -52,7 +144,7 @@ class Param:
         if self.type is bool:
             return "true or false"
         lo = "" if self.min is None else f"{'>=' if self.min_inclusive else '>'} {self.min}"
-        hi = "" if self.max is None else f"<= {self.max}"
+        hi = "" if self.max is None else f"{'<=' if self.max_inclusive else '<'} {self.max}"
         bounds = " and ".join(b for b in (lo, hi) if b)
         return f"{self.type.__name__}{' ' + bounds if bounds else ''}"
 
@@ -82,15 +174,65 @@ class Param:
         if self.type in (int, float):
             if value != value or value in (float("inf"), float("-inf")):
                 raise UsageError(f"--set {key}={raw}: must be finite (allowed: {self.describe()})")
-            too_low = self.min is not None and (
-                value < self.min or (not self.min_inclusive and value == self.min)
-            )
-            too_high = self.max is not None and value > self.max
+            too_low = self.min is not None and (value < self.min or (not self.min_inclusive and value == self.min))
+            too_high = self.max is not None and (value > self.max or (not self.max_inclusive and value == self.max))
             if too_low or too_high:
                 raise UsageError(f"--set {key}={raw}: out of range (allowed: {self.describe()})")
         if self.choices and value not in self.choices:
             raise UsageError(f"--set {key}={raw}: not allowed (allowed: {self.describe()})")
         return value
+
+
+# The small vocabulary most exercises are declared in: a block then states only what is particular to it.
+
+
+def positive(default: float | int, help: str = "") -> Param:
+    """A number > 0 (an int ≥ 1); the type follows the default."""
+    kind = type(default)
+    return Param(kind, default, help, min=1 if kind is int else 0.0, min_inclusive=kind is int)
+
+
+def at_least(minimum: float | int, default: float | int, help: str = "") -> Param:
+    """A number ≥ ``minimum``; the type follows the default."""
+    return Param(type(default), default, help, min=minimum)
+
+
+def non_negative(default: float | int, help: str = "") -> Param:
+    """A number ≥ 0 (0 often means "off"); the type follows the default."""
+    return Param(type(default), default, help, min=type(default)(0))
+
+
+def fraction(default: float, help: str = "", *, upper: float = 1.0, upper_inclusive: bool = True) -> Param:
+    """A float in [0, upper] (or [0, upper) when ``upper_inclusive`` is false): rates, ratios, probabilities."""
+    return Param(float, float(default), help, min=0.0, max=upper, max_inclusive=upper_inclusive)
+
+
+def learning_rate(default: float, help: str = "learning rate") -> Param:
+    return positive(float(default), help)
+
+
+def choice(default: str, choices: Iterable[str], help: str = "") -> Param:
+    return Param(str, default, help, choices=tuple(choices))
+
+
+def flag(default: bool, help: str = "") -> Param:
+    return Param(bool, default, help)
+
+
+def text(default: str, help: str = "") -> Param:
+    return Param(str, default, help)
+
+
+def data_sizes(n_train: int, n_test: int, *, min_train: int = 10, min_test: int = 10,
+               what: str = "images") -> dict[str, Param]:
+    """``n_train`` and ``n_test``: how many training and test samples to load (at most what the data set has)."""
+    return {
+        "n_train": Param(int, n_train, f"training {what} (at most what the data set has)", min=min_train),
+        "n_test": Param(int, n_test, f"test {what} (at most what the data set has)", min=min_test),
+    }
+
+
+# --- targets ---------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -124,43 +266,42 @@ class Target:
         return self.data is None or self.data in set(data_used)
 
     def met_by(self, value: float) -> bool:
-        ops = {
-            ">=": value >= self.bound,
-            "<=": value <= self.bound,
-            ">": value > self.bound,
-            "<": value < self.bound,
-            "==": value == self.bound,
-        }
+        ops = {">=": value >= self.bound, "<=": value <= self.bound, ">": value > self.bound,
+               "<": value < self.bound, "==": value == self.bound}
         return bool(ops[self.op])
+
+    def margin(self, value: float) -> float:
+        """How far ``value`` is on the right side of the bound (negative: missed)."""
+        return value - self.bound if self.op in (">=", ">") else self.bound - value if self.op in ("<=", "<") else -abs(value - self.bound)
 
     def __str__(self) -> str:
         where = f" on {self.data}" if self.data else ""
         return f"{self.op} {self.bound:g}{where}"
 
 
-@dataclass(frozen=True)
-class CourseFigure:
-    """A number the course reports, where it says so, and (optionally) the data set it was measured on.
+# --- exercises -------------------------------------------------------------------------------
 
-    A figure tied to a data set is shown only beside runs on that data set.
+
+@dataclass(frozen=True)
+class Plan:
+    """One checked run: an exercise, a budget, a seed, validated parameters and the data set asked for.
+
+    Built once by ``ExerciseSpec.plan`` from what the user typed; the runner takes it as it is.
     """
 
-    value: Any
-    where: str
-    data: str | None = None
-
-    @classmethod
-    def of(cls, spec: tuple) -> "CourseFigure":
-        """From ``(value, where)`` or ``(value, where, data_set)``."""
-        return cls(*spec)
+    spec: "ExerciseSpec"
+    budget: str
+    seed: int
+    params: Mapping[str, Any]
+    dataset: str | None = None
 
 
 @dataclass
 class ExerciseSpec:
-    """Everything known about an exercise without running it."""
+    """Everything known about an exercise (or bench suite) without running it."""
 
     id: str
-    func: Callable | str
+    func: Callable
     title: str
     title_ja: str
     section: str
@@ -170,6 +311,7 @@ class ExerciseSpec:
     budgets: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     targets: Mapping[str, tuple[Target, ...]] = field(default_factory=dict)
     course: Mapping[str, CourseFigure] = field(default_factory=dict)
+    references: Mapping[str, Reference] = field(default_factory=dict)
     summary: str = ""
 
     @property
@@ -177,29 +319,33 @@ class ExerciseSpec:
         return parse_id(self.id)[0]
 
     @property
+    def name(self) -> str:
+        return parse_id(self.id)[1]
+
+    @property
     def day(self) -> int | None:
         chapter = self.chapter
         return int(chapter[3:]) if chapter.startswith("day") else None
 
-    def resolve(self) -> Callable:
-        """The exercise function (imports a lazy ``"module:function"`` entry)."""
-        if callable(self.func):
-            return self.func
-        module, _, name = self.func.partition(":")
-        return getattr(importlib.import_module(module), name)
+    def plan(self, budget: str = DEFAULT_BUDGET, seed: int = 0, sets: Mapping[str, Any] | None = None,
+             dataset: str | None = None) -> Plan:
+        """Check the budget, the ``--set`` values and the data set once, and return the run's ``Plan``."""
+        if dataset is not None and dataset not in self.data:
+            allowed = ", ".join(self.data) or "no data set"
+            raise UsageError(f"--dataset {dataset}: {self.id} runs on {allowed}")
+        return Plan(self, budget, seed, self.params_for(budget, sets), dataset)
 
     def params_for(self, budget: str, overrides: Mapping[str, Any] | None = None) -> dict:
         """Declared defaults, then the budget's settings, then validated ``--set`` values."""
         if budget not in BUDGETS:
-            raise UsageError(f"unknown budget {budget!r}: choose one of {', '.join(BUDGETS)}")
+            raise UsageError(f"--budget {budget}: choose one of {', '.join(BUDGETS)}")
         values = {key: p.default for key, p in self.params.items()}
         values.update(self.budgets.get(budget, {}))
         for key, raw in (overrides or {}).items():
             if key not in self.params:
-                close = difflib.get_close_matches(key, list(self.params), n=3)
-                hint = f"; did you mean {', '.join(close)}?" if close else ""
                 known = ", ".join(sorted(self.params)) or "none"
-                raise UsageError(f"--set {key}: {self.id} has no parameter {key!r}{hint} (parameters: {known})")
+                raise UsageError(f"--set {key}: {self.id} has no parameter {key!r}{suggest(key, self.params)} "
+                                 f"(parameters: {known})")
             values[key] = self.params[key].parse(key, raw)
         return values
 
@@ -222,6 +368,7 @@ class ExerciseSpec:
             "budgets": {b: dict(self.budgets.get(b, {})) for b in BUDGETS},
             "targets": {b: _targets_by_metric(self.targets_for(b)) for b in BUDGETS},
             "course": {k: {"value": c.value, "where": c.where, "data": c.data} for k, c in self.course.items()},
+            "references": {k: {"value": r.value, "source": r.source} for k, r in self.references.items()},
         }
 
 
@@ -233,8 +380,13 @@ def _targets_by_metric(targets: Iterable[Target]) -> dict[str, str]:
     return {metric: "; ".join(texts) for metric, texts in joined.items()}
 
 
-_REGISTRY: dict[str, ExerciseSpec] = {}
-_LOADED = False
+EXERCISES: Registry[ExerciseSpec] = Registry(
+    "exercise", ("dl_exercises.exercises", "dl_exercises.bench"), "see `dlx list`", parse_id)
+DATASETS: Registry[Any] = Registry(
+    "data set", ("dl_exercises.datasets",), "see `dlx data list`", lambda n: check_name(n, "data set"),
+    skip=("cache",))
+CHECKS: Registry[Any] = Registry("check", ("dl_exercises.checks",), "see `dlx check`", lambda n: check_name(n, "check"),
+                                 by_name=False)
 
 
 def exercise(
@@ -248,15 +400,19 @@ def exercise(
     params: Mapping[str, Param] | None = None,
     budgets: Mapping[str, Mapping[str, Any]] | None = None,
     targets: Mapping[str, Mapping[str, str | Mapping[str, str]]] | None = None,
-    course: Mapping[str, tuple[Any, str]] | None = None,
+    course: Mapping[str, tuple] | None = None,
+    references: Mapping[str, tuple[Any, str]] | None = None,
 ):
-    """Register the decorated function as exercise ``exercise_id``.
+    """Register the decorated ``func(ctx)`` as exercise ``exercise_id`` (a ``bench.NAME`` id makes a suite).
 
     ``budgets`` maps a budget to parameter values (epochs, data sizes); each key
-    must be a declared parameter. ``targets`` maps a budget to ``{metric: ">= 0.97"}``;
-    a bound that depends on the data set is ``{metric: {data_set: ">= 0.99", ...}}``.
+    must be a declared parameter and each value must pass its check. ``targets``
+    maps a budget to ``{metric: ">= 0.97"}``; a bound that depends on the data set
+    is ``{metric: {data_set: ">= 0.99", ...}}`` and must name a declared data set.
     ``course`` maps a metric to ``(value, where the course states it)``, or to
     ``(value, where, data_set)`` for a figure that applies only to runs on that data set.
+    ``references`` maps a metric to ``(value, source)`` of an independent reference that
+    is not the course (shown in its own column, labelled with its source).
     """
     parse_id(exercise_id)
     data = tuple(data)
@@ -269,6 +425,9 @@ def exercise(
             if key not in params:
                 raise ValueError(f"{exercise_id}: budget {budget} sets undeclared parameter {key!r}")
             params[key].parse(key, value)
+    for budget in targets or {}:
+        if budget not in BUDGETS:
+            raise ValueError(f"{exercise_id}: targets for unknown budget {budget!r}")
     parsed_targets = {
         budget: tuple(t for metric, spec in bounds.items() for t in Target.parse_all(metric, spec))
         for budget, bounds in (targets or {}).items()
@@ -276,57 +435,40 @@ def exercise(
     for bound in (t for ts in parsed_targets.values() for t in ts):
         if bound.data is not None and bound.data not in data:
             raise ValueError(f"{exercise_id}: target {bound.metric} {bound} names a data set it does not declare")
-    figures = {name: CourseFigure.of(spec) for name, spec in (course or {}).items()}
+    figures = {name: CourseFigure(*spec) for name, spec in (course or {}).items()}
+    for name, figure in figures.items():
+        if figure.data is not None and figure.data not in data:
+            raise ValueError(f"{exercise_id}: course figure {name} names a data set it does not declare")
 
     def decorate(func: Callable) -> Callable:
-        if exercise_id in _REGISTRY:
-            raise ValueError(f"exercise {exercise_id} registered twice")
         doc = (func.__doc__ or "").strip().splitlines()
-        _REGISTRY[exercise_id] = ExerciseSpec(
-            id=exercise_id,
-            func=func,
-            title=title,
-            title_ja=title_ja,
-            section=section,
-            data=tuple(data),
-            tags=tuple(tags),
-            params=params,
-            budgets=budgets,
-            targets=parsed_targets,
-            course=figures,
+        EXERCISES.register(exercise_id, ExerciseSpec(
+            id=exercise_id, func=func, title=title, title_ja=title_ja, section=section, data=data,
+            tags=tuple(tags), params=params, budgets=budgets, targets=parsed_targets, course=figures,
+            references={name: Reference(*spec) for name, spec in (references or {}).items()},
             summary=doc[0] if doc else "",
-        )
+        ))
         return func
 
     return decorate
 
 
-def _load_all() -> None:
-    """Import every module of ``dl_exercises.exercises`` so their decorators run."""
-    global _LOADED
-    if _LOADED:
-        return
-    from . import exercises
-
-    for info in pkgutil.iter_modules(exercises.__path__):
-        importlib.import_module(f"{exercises.__name__}.{info.name}")
-    _LOADED = True
-
-
-def _natural_key(text: str) -> list:
-    return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", text)]
-
-
 def all_specs() -> list[ExerciseSpec]:
-    _load_all()
-    return sorted(_REGISTRY.values(), key=lambda s: _natural_key(s.id))
+    return EXERCISES.all()
 
 
 def list_exercises(
-    pattern: str | None = None, *, day: int | None = None, tag: str | None = None
+    pattern: str | None = None, *, day: int | None = None, tag: str | None = None,
+    chapter: str | None = None,
 ) -> list[ExerciseSpec]:
-    """Filter the registry by glob ``pattern``, ``day`` (1–4) and ``tag``; natural sort."""
-    specs = all_specs()
+    """Filter the registry by glob ``pattern``, ``day`` (1–4), ``tag`` and ``chapter``; natural sort.
+
+    Bench suites (chapter ``bench``) are listed only when asked for by pattern, tag or chapter.
+    """
+    specs = EXERCISES.all()
+    asked_for_bench = chapter == "bench" or tag == "bench" or (pattern or "").startswith("bench")
+    if not asked_for_bench:
+        specs = [s for s in specs if s.chapter != "bench"]
     if pattern:
         glob = pattern if any(ch in pattern for ch in "*?[") else f"*{pattern}*"
         specs = [s for s in specs if fnmatch.fnmatchcase(s.id, glob)]
@@ -334,14 +476,16 @@ def list_exercises(
         specs = [s for s in specs if s.day == day]
     if tag:
         specs = [s for s in specs if tag in s.tags]
+    if chapter:
+        specs = [s for s in specs if s.chapter == chapter]
     return specs
 
 
+def list_suites() -> list[ExerciseSpec]:
+    """The bench suites (``dlx bench``): exercises of the ``bench`` chapter."""
+    return list_exercises(chapter="bench")
+
+
 def get_exercise(exercise_id: str) -> ExerciseSpec:
-    """Look up one exercise; unknown ids raise ``UsageError`` with close matches."""
-    specs = {s.id: s for s in all_specs()}
-    if exercise_id in specs:
-        return specs[exercise_id]
-    close = difflib.get_close_matches(exercise_id, list(specs), n=3, cutoff=0.6)
-    hint = f"; did you mean {', '.join(close)}?" if close else ""
-    raise UsageError(f"unknown exercise {exercise_id!r}{hint} (see `dlx list`)")
+    """Look up one exercise or suite; unknown ids raise ``UsageError`` with close matches."""
+    return EXERCISES.get(exercise_id)

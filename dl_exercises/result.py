@@ -36,6 +36,34 @@ class DataUsage:
     sizes: dict[str, int] = field(default_factory=dict)
     note: str = ""
 
+    def describe(self) -> str:
+        """'mnist5k (fallback for mnist): 4000 train / 1000 test', for table titles."""
+        note = f" ({self.note})" if self.note else ""
+        return f"{self.name}{note}: {self.sizes.get('train', '?')} train / {self.sizes.get('test', '?')} test"
+
+
+@dataclass(frozen=True)
+class CourseFigure:
+    """A number the course reports, where it says so, and (optionally) the data set it was measured on.
+
+    A figure tied to a data set is shown only beside runs on that data set.
+    """
+
+    value: Any
+    where: str
+    data: str | None = None
+
+
+@dataclass(frozen=True)
+class Reference:
+    """A number from an independent reference that is not the course (e.g. a ``keras.applications`` count).
+
+    Shown in its own "reference" column, labelled with ``source``, never in the course's column.
+    """
+
+    value: Any
+    source: str
+
 
 @dataclass
 class TargetCheck:
@@ -66,7 +94,8 @@ class Result:
     data: list[DataUsage] = field(default_factory=list)
     metrics: dict[str, Metric] = field(default_factory=dict)
     targets: list[TargetCheck] = field(default_factory=list)
-    course: dict[str, dict[str, Any]] = field(default_factory=dict)
+    course: dict[str, CourseFigure] = field(default_factory=dict)
+    references: dict[str, Reference] = field(default_factory=dict)
     params: dict[str, Any] = field(default_factory=dict)
     wall_time_s: float = 0.0
     train_time_s: float = 0.0

@@ -1,9 +1,11 @@
-"""Run one exercise: build its context, call it, check targets, write outputs.
+"""Run one checked plan: build its context, call the exercise, check targets, write outputs.
 
-Data flows one way (DESIGN.md): the CLI parses, the registry finds the spec,
-``run_exercise`` calls the exercise with a ``RunContext`` and returns the
-``Result``. Exercises never print; they record metrics, tables and history on
-the context and report progress through ``ctx.reporter``.
+Data flows one way: the CLI (or ``dl_exercises.run``) turns what the user
+typed into a ``Plan`` (``ExerciseSpec.plan`` checks the budget, the ``--set``
+values and the data set, once); ``run_plan`` calls the exercise with a
+``RunContext`` and returns the ``Result``. Exercises never print and never
+read the result back: they record metrics, tables and history on the
+context and report progress through ``ctx.reporter``.
 """
 
 from __future__ import annotations
@@ -16,71 +18,45 @@ from pathlib import Path
 from typing import Any, Iterable, Iterator, Mapping
 
 from . import runtime
-from .errors import DlxError, UsageError
-from .registry import ExerciseSpec
+from .errors import DlxError
+from .progress import NullReporter
+from .registry import ExerciseSpec, Plan, Target
 from .result import DataUsage, Metric, Result, Table, TargetCheck
-
-
-class NullTask:
-    def advance(self, n: int = 1) -> None: ...
-    def describe(self, text: str) -> None: ...
-    def close(self) -> None: ...
-
-
-class NullReporter:
-    """Progress sink for library use and tests; the CLI passes a rich one."""
-
-    def task(self, label: str, total: int | None = None) -> NullTask:
-        return NullTask()
-
-    def notice(self, text: str) -> None: ...
 
 
 class RunContext:
     """What an exercise function receives: settings in, results out."""
 
-    def __init__(
-        self,
-        spec: ExerciseSpec,
-        *,
-        budget: str,
-        seed: int,
-        params: Mapping[str, Any],
-        dataset: str | None = None,
-        out: Path | None = None,
-        reporter=None,
-    ) -> None:
-        self.spec = spec
-        self.budget = budget
-        self.seed = seed
-        self.params = dict(params)
-        self.dataset = dataset
+    def __init__(self, plan: Plan, *, out: Path | None = None, reporter=None) -> None:
+        self.plan = plan
+        self.spec = plan.spec
+        self.budget = plan.budget
+        self.seed = plan.seed
+        self.params = dict(plan.params)
+        self.dataset = plan.dataset
         self.out = Path(out) if out else None
         self.reporter = reporter or NullReporter()
         self.history: list[dict[str, Any]] = []
-        self.result = Result(
-            id=spec.id,
-            title=spec.title,
-            title_ja=spec.title_ja,
-            section=spec.section,
-            budget=budget,
-            seed=seed,
-            params=dict(params),
-            course={k: {"value": c.value, "where": c.where, "data": c.data} for k, c in spec.course.items()},
+        self._result = Result(
+            id=plan.spec.id, title=plan.spec.title, title_ja=plan.spec.title_ja, section=plan.spec.section,
+            budget=plan.budget, seed=plan.seed, params=dict(plan.params), course=dict(plan.spec.course),
+            references=dict(plan.spec.references),
         )
         self._train_time = 0.0
 
     # results -----------------------------------------------------------------
-    def metric(self, name: str, value: Any, unit: str = "", note: str = "") -> None:
+    def metric(self, name: str, value: Any, unit: str = "", note: str = "") -> Any:
+        """Record a metric; returns the value recorded (so a table can show the same number)."""
         if hasattr(value, "tolist"):
             value = value.tolist()
-        self.result.metrics[name] = Metric(value, unit, note)
+        self._result.metrics[name] = Metric(value, unit, note)
+        return value
 
     def table(self, title: str, columns: list[str], rows: Iterable[Iterable[Any]]) -> None:
-        self.result.tables.append(Table(title, list(columns), [list(r) for r in rows]))
+        self._result.tables.append(Table(title, list(columns), [list(r) for r in rows]))
 
     def note(self, text: str) -> None:
-        self.result.notes.append(text)
+        self._result.notes.append(text)
 
     def log(self, **row: Any) -> None:
         """Append one row to the history (written to history.csv with ``--out``)."""
@@ -99,26 +75,30 @@ class RunContext:
         return bundle
 
     def record_data(self, usage: DataUsage) -> None:
-        self.result.data.append(usage)
+        self._result.data.append(usage)
 
     # training ----------------------------------------------------------------
-    def keras(self):
-        """``(tf, keras)``, configured and seeded with this run's seed."""
-        tf, keras = runtime.tf_keras()
-        keras.utils.set_random_seed(self.seed)
-        return tf, keras
+    @staticmethod
+    def keras():
+        """``(tf, keras)``, imported and configured (seeded with the run's seed when first imported)."""
+        return runtime.tf_keras()
+
+    def reseed(self, offset: int = 0) -> None:
+        """Seed Python, numpy and Keras again with ``seed + offset``: the same start for each model compared."""
+        _, keras = runtime.tf_keras()
+        keras.utils.set_random_seed(self.seed + offset)
 
     def callbacks(self, epochs: int, label: str, run: str | None = None, steps_per_epoch: int | None = None) -> list:
         """Keras callbacks: progress bar, history rows, NaN/Inf guard."""
+        from .train.callbacks import progress_callbacks
 
         def on_epoch(epoch: int, logs: dict) -> None:
             row = {"run": run or label, "epoch": epoch + 1}
             row.update(logs)
             self.log(**row)
 
-        return runtime.keras_callbacks(
-            epochs=epochs, label=label, reporter=self.reporter, on_epoch=on_epoch, steps_per_epoch=steps_per_epoch
-        )
+        return progress_callbacks(epochs=epochs, label=label, reporter=self.reporter, on_epoch=on_epoch,
+                                  steps_per_epoch=steps_per_epoch)
 
     @contextlib.contextmanager
     def training(self) -> Iterator[None]:
@@ -151,7 +131,8 @@ class RunContext:
             return None
         self.out.mkdir(parents=True, exist_ok=True)
         path = self.out / name
-        self.result.artifacts.append(str(path))
+        if str(path) not in self._result.artifacts:
+            self._result.artifacts.append(str(path))
         return path
 
     def save_figure(self, fig, name: str) -> Path | None:
@@ -174,49 +155,43 @@ class RunContext:
         return plt
 
 
-def run_exercise(
-    spec: ExerciseSpec,
-    *,
-    budget: str = "quick",
-    seed: int = 0,
-    overrides: Mapping[str, Any] | None = None,
-    dataset: str | None = None,
-    out: str | Path | None = None,
-    reporter=None,
-) -> Result:
-    """Run ``spec`` and return its Result; ``DlxError``/``KeyboardInterrupt`` propagate after saving."""
+def run_plan(plan: Plan, *, out: str | Path | None = None, reporter=None) -> Result:
+    """Run a checked ``plan`` and return its Result; ``DlxError``/``KeyboardInterrupt`` propagate after saving."""
     runtime.prepare_tf_environment()  # before any exercise imports TensorFlow
-    params = spec.params_for(budget, overrides)
-    if dataset is not None and dataset not in spec.data:
-        allowed = ", ".join(spec.data) or "none"
-        raise UsageError(f"--dataset {dataset}: {spec.id} runs on {allowed}")
-    ctx = RunContext(spec, budget=budget, seed=seed, params=params, dataset=dataset, out=out, reporter=reporter)
-    runtime.seed_everything(seed)
-    func = spec.resolve()
+    ctx = RunContext(plan, out=out, reporter=reporter)
+    runtime.seed_everything(plan.seed)
     start = time.perf_counter()
     try:
-        func(ctx)
+        plan.spec.func(ctx)
     except KeyboardInterrupt:
-        ctx.result.status = "interrupted"
+        ctx._result.status = "interrupted"
         _finish(ctx, start)
         raise
     except DlxError as exc:
-        ctx.result.status = "failed"
-        ctx.result.error = str(exc)
+        ctx._result.status = "failed"
+        ctx._result.error = str(exc)
         _finish(ctx, start)
         raise
-    ctx.result.targets = _check_targets(spec, budget, ctx.result.metrics, narrowed=dataset is not None,
-                                         data_used=[d.name for d in ctx.result.data])
-    if ctx.result.missed:
-        ctx.result.status = "target_missed"
+    data_used = [d.name for d in ctx._result.data]
+    ctx._result.targets = check_targets(plan.spec.targets_for(plan.budget), ctx._result.metrics,
+                                        narrowed=plan.dataset is not None, data_used=data_used)
+    note = _unmatched_data_targets(plan, data_used)
+    if note:
+        ctx.note(note)
+    if ctx._result.missed:
+        ctx._result.status = "target_missed"
     _finish(ctx, start)
-    return ctx.result
+    return ctx._result
 
 
-def _check_targets(
-    spec: ExerciseSpec, budget: str, metrics: Mapping[str, Metric], narrowed: bool = False,
-    data_used: Iterable[str] = (),
-) -> list[TargetCheck]:
+def run_exercise(spec: ExerciseSpec, *, budget: str = "quick", seed: int = 0, overrides: Mapping[str, Any] | None = None,
+                 dataset: str | None = None, out: str | Path | None = None, reporter=None) -> Result:
+    """``run_plan(spec.plan(...))``: for library use, where no CLI built the plan."""
+    return run_plan(spec.plan(budget, seed, overrides, dataset), out=out, reporter=reporter)
+
+
+def check_targets(targets: Iterable[Target], metrics: Mapping[str, Metric], narrowed: bool = False,
+                  data_used: Iterable[str] = ()) -> list[TargetCheck]:
     """Compare metrics with the budget's targets; a missing metric misses its target.
 
     The one exception: with ``--dataset`` an exercise that covers several data
@@ -224,26 +199,38 @@ def _check_targets(
     A target tied to a data set is checked only when the run used that data set.
     """
     checks = []
-    for target in spec.targets_for(budget):
+    for target in targets:
         if not target.applies_to(data_used):
             continue
         metric = metrics.get(target.metric)
         if metric is None and narrowed:
             continue
         value = None if metric is None else metric.value
-        met = isinstance(value, (int, float)) and target.met_by(value)
+        met = isinstance(value, (int, float)) and not isinstance(value, bool) and target.met_by(value)
         checks.append(TargetCheck(target.metric, str(target), value, met))
     return checks
 
 
+def _unmatched_data_targets(plan: Plan, data_used: list[str]) -> str | None:
+    """A note when every target of the budget is tied to data sets the run did not use."""
+    bounds = plan.spec.targets_for(plan.budget)
+    tied = [t for t in bounds if t.data is not None]
+    if not tied or any(t.data is None or t.data in data_used for t in bounds):
+        return None
+    used = ", ".join(data_used) or "no data set"
+    return (f"no {plan.budget}-budget target applies to {used}: the bounds are for "
+            + ", ".join(f"{t.data} ({t.op} {t.bound:g})" for t in tied))
+
+
 def _finish(ctx: RunContext, start: float) -> None:
-    used = {d.name for d in ctx.result.data}
-    ctx.result.course = {k: c for k, c in ctx.result.course.items() if c.get("data") is None or c["data"] in used}
-    ctx.result.wall_time_s = round(time.perf_counter() - start, 3)
-    ctx.result.train_time_s = round(ctx._train_time, 3)
-    ctx.result.environment = runtime.environment()
+    result = ctx._result
+    used = {d.name for d in result.data}
+    result.course = {k: c for k, c in result.course.items() if c.data is None or c.data in used}
+    result.wall_time_s = round(time.perf_counter() - start, 3)
+    result.train_time_s = round(ctx._train_time, 3)
+    result.environment = runtime.environment()
     if ctx.out is not None:
-        write_outputs(ctx.result, ctx.history, ctx.out)
+        write_outputs(result, ctx.history, ctx.out)
 
 
 def write_outputs(result: Result, history: list[dict[str, Any]], out: Path) -> None:

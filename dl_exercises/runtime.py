@@ -1,8 +1,11 @@
-"""TensorFlow environment, seeding, environment report and Keras fit helpers.
+"""TensorFlow environment, seeding and the environment report.
 
 ``import tensorflow`` costs seconds, so nothing here imports it at module
-level: ``tf_keras()`` sets the environment first (quiet logs, deterministic
-ops) and then imports, once (DESIGN.md, Performance rules).
+level: ``tf_keras()`` sets the environment first (quiet logs, opt-in op
+determinism) and then imports, once. A run is seeded once, at its start
+(``seed_everything``); when TensorFlow is imported later in the run, the
+same seed is applied to it as it loads, so a lazily imported Keras starts
+from the run's seed without anything reseeding it mid-run.
 """
 
 from __future__ import annotations
@@ -13,11 +16,12 @@ import os
 import platform
 import random
 import sys
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 
 from .errors import NonFiniteLoss
+from .version import __version__
 
 
 def prepare_tf_environment() -> None:
@@ -29,6 +33,7 @@ def prepare_tf_environment() -> None:
 
 _TF_READY = False
 _OP_DETERMINISM = False
+_RUN_SEED: int | None = None  # the seed of the run in progress, applied to Keras when it is first imported
 
 
 def tf_keras():
@@ -55,6 +60,8 @@ def tf_keras():
                 _OP_DETERMINISM = False
         keras.utils.disable_interactive_logging()
         _TF_READY = True
+        if _RUN_SEED is not None:
+            keras.utils.set_random_seed(_RUN_SEED)
     return tf, keras
 
 
@@ -81,7 +88,9 @@ def _quiet_native_stderr():
 
 
 def seed_everything(seed: int) -> None:
-    """Seed Python, numpy and, if already imported, TensorFlow/Keras."""
+    """Seed Python, numpy and Keras/TensorFlow (now if imported, else as soon as ``tf_keras`` imports them)."""
+    global _RUN_SEED
+    _RUN_SEED = seed
     random.seed(seed)
     np.random.seed(seed % (2**32))
     if "keras" in sys.modules:
@@ -92,8 +101,6 @@ def seed_everything(seed: int) -> None:
 
 def environment(tf_loaded: bool | None = None) -> dict[str, Any]:
     """Versions, backend, devices, threads and determinism settings (``dlx env``)."""
-    from . import __version__
-
     info: dict[str, Any] = {
         "dlx": __version__,
         "python": platform.python_version(),
@@ -126,51 +133,3 @@ def check_finite(value: float, where: str) -> float:
     if not math.isfinite(value):
         raise NonFiniteLoss(f"loss became {value} {where}; training stopped (try a smaller learning rate)")
     return value
-
-
-def keras_callbacks(
-    *,
-    epochs: int,
-    label: str,
-    reporter,
-    on_epoch: Callable[[int, dict], None] | None = None,
-    steps_per_epoch: int | None = None,
-) -> list:
-    """Progress, history and NaN guard for ``model.fit``; Keras's own output stays off."""
-    _, keras = tf_keras()
-
-    class _DlxCallback(keras.callbacks.Callback):
-        def on_train_begin(self, logs=None):
-            self._task = reporter.task(label, total=epochs * steps_per_epoch if steps_per_epoch else epochs)
-            self._epoch = 0
-
-        def on_train_batch_end(self, batch, logs=None):
-            logs = logs or {}
-            loss = logs.get("loss")
-            if loss is not None and not math.isfinite(float(loss)):
-                self.model.stop_training = True
-                self._task.close()
-                check_finite(loss, f"in {label} at epoch {self._epoch + 1}, batch {batch + 1}")
-            if steps_per_epoch:
-                self._task.advance(1)
-
-        def on_epoch_begin(self, epoch, logs=None):
-            self._epoch = epoch
-
-        def on_epoch_end(self, epoch, logs=None):
-            logs = {k: float(v) for k, v in (logs or {}).items() if np.ndim(v) == 0}
-            if not steps_per_epoch:
-                self._task.advance(1)
-            self._task.describe(_short_logs(logs))
-            if on_epoch:
-                on_epoch(epoch, logs)
-
-        def on_train_end(self, logs=None):
-            self._task.close()
-
-    return [_DlxCallback()]
-
-
-def _short_logs(logs: dict) -> str:
-    keys = [k for k in ("loss", "accuracy", "val_loss", "val_accuracy") if k in logs]
-    return " ".join(f"{k}={logs[k]:.4f}" for k in keys)

@@ -30,6 +30,6 @@ def test_check_fails_loudly_when_evidence_disagrees(monkeypatch):
     from dl_exercises import checks
 
     broken = checks.Check("broken", "test", "q", "q", "a", lambda: ("nope", False))
-    monkeypatch.setitem(checks._CHECKS, "broken", broken)
+    monkeypatch.setitem(checks.CHECKS._entries, "broken", broken)
     result = CliRunner().invoke(app, ["check", "broken"])
     assert result.exit_code == 1 and "broken" in result.stderr

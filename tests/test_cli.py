@@ -29,7 +29,7 @@ def fake(monkeypatch):
             params={"lr": Param(float, 0.1, min=0.0, min_inclusive=False), "epochs": Param(int, 1, min=1)},
             **kwargs,
         )
-        monkeypatch.setitem(registry._REGISTRY, spec.id, spec)
+        monkeypatch.setitem(registry.EXERCISES._entries, spec.id, spec)
         return spec.id
 
     return add

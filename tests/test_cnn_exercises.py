@@ -68,11 +68,8 @@ def test_quick_targets_hold_at_other_seeds(exercise_id, seed):
 
 
 def test_bench_cnn_flags_models_whose_training_loss_still_falls():
-    from types import SimpleNamespace
+    from dl_exercises.studies.cnn_architectures import _still_learning
 
-    from dl_exercises.bench.cnn import _still_learning
-
-    history = [{"run": "a", "epoch": 1, "loss": 2.0}, {"run": "a", "epoch": 2, "loss": 1.0},
-               {"run": "b", "epoch": 1, "loss": 0.50}, {"run": "b", "epoch": 2, "loss": 0.49},
-               {"run": "c", "epoch": 1, "loss": 0.50}]
-    assert _still_learning(SimpleNamespace(history=history), ["a", "b", "c"]) == ["a"]
+    rows = [{"name": "vgg", "loss": [2.0, 1.0]}, {"name": "alexnet", "loss": [0.50, 0.49]},
+            {"name": "resnet", "loss": [0.50]}]
+    assert _still_learning(rows) == ["VGG"]

@@ -184,14 +184,14 @@ def test_net_backprop_matches_numeric_gradient(options):
 
 
 def test_keras_twin_with_copied_weights_gives_the_same_scores_and_penalty(keras):
-    from dl_exercises.exercises.day2_training import build_keras_mlp, copy_weights_to_keras
+    from dl_exercises.nn.mlp import copy_weights_to_keras, multilayer_net_twin
 
     x, _ = _small_data(n=20, d=10)
     x = x.astype(np.float32)
     for options, kw in (({}, {}), ({"use_batchnorm": True}, {"use_batchnorm": True}),
                         ({"weight_decay_lambda": 0.2}, {"weight_decay": 0.2})):
         net = MultiLayerNet(10, [8, 6], 4, activation="relu", seed=3, dtype=np.float32, **options)
-        model = build_keras_mlp(keras, [10, 8, 6, 4], "relu", **kw)
+        model = multilayer_net_twin([10, 8, 6, 4], "relu", **kw)
         copy_weights_to_keras(net, model)
         np.testing.assert_allclose(np.asarray(model(x, training=False)), net.predict(x, train=False), rtol=1e-5, atol=1e-5)
         if kw.get("use_batchnorm"):
@@ -232,12 +232,11 @@ def test_vanishing_gradient_smoke_table_has_course_column():
 
 
 def test_bench_suites_are_registered_with_the_exercise_parameters():
-    from dl_exercises.bench import get_suite
     from dl_exercises.registry import get_exercise
 
     for suite_name, exercise_id in (("optimizers", "day2.optimizers"), ("init", "day2.vanishing_gradient"),
                                     ("regularization", "day2.overfitting")):
-        suite, ex = get_suite(suite_name), get_exercise(exercise_id)
+        suite, ex = get_exercise(f"bench.{suite_name}"), get_exercise(exercise_id)
         assert suite.params == ex.params and suite.budgets == ex.budgets and suite.course == ex.course
 
 

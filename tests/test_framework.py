@@ -138,9 +138,9 @@ def test_listing_and_help_import_no_tensorflow():
     code = (
         "import sys\n"
         "from dl_exercises import list_exercises\n"
-        "from dl_exercises.bench import all_suites\n"
+        "from dl_exercises.registry import CHECKS, list_suites\n"
         "from dl_exercises import datasets\n"
-        "specs = list_exercises(); all_suites(); datasets.all_datasets()\n"
+        "specs = list_exercises(); list_suites(); datasets.all_datasets(); CHECKS.all()\n"
         "for s in specs: s.to_dict()\n"
         "from typer.testing import CliRunner\n"
         "from dl_exercises.cli.app import app\n"

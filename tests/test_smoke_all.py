@@ -6,11 +6,10 @@ import json
 
 import pytest
 
-from dl_exercises.bench import all_suites
-from dl_exercises.registry import list_exercises
+from dl_exercises.registry import list_exercises, list_suites
 from dl_exercises.runner import run_exercise
 
-SPECS = list_exercises() + all_suites()
+SPECS = list_exercises() + list_suites()
 
 
 @pytest.mark.parametrize("spec", SPECS, ids=[s.id for s in SPECS])

@@ -6,7 +6,7 @@ from typing import Optional
 
 import typer
 
-from .. import __version__
+from ..version import __version__
 from .bench import bench_command
 from .check import check_command
 from .common import debug_from_env, state

@@ -1,4 +1,4 @@
-"""``dlx bench SUITE``: one comparison table per suite, dlx beside the course."""
+"""``dlx bench SUITE``: one comparison table per suite (``bench.SUITE``), dlx beside the course."""
 
 from __future__ import annotations
 
@@ -8,8 +8,10 @@ from typing import List, Optional
 import typer
 
 from ..budget import DEFAULT_BUDGET
+from ..errors import UsageError
+from ..registry import list_suites, suggest
 from .common import handle_errors
-from .run import parse_sets, run_specs
+from .run import parse_sets, run_plans
 
 
 @handle_errors
@@ -21,14 +23,15 @@ def bench_command(
     out: Optional[Path] = typer.Option(None, "--out", help="write result.json, history.csv and plots here"),
     as_json: bool = typer.Option(False, "--json", help="print the rows as JSON on stdout and nothing else"),
 ) -> None:
-    """Run a benchmark suite (optimizers, init, regularization, cnn, rnn, …) and print its table."""
-    from ..bench import all_suites, get_suite
-
+    """Run a benchmark suite (optimizers, init, regularization, normalization, cnn, rnn, …) and print its table."""
     if suite_name is None:
         from . import render
 
-        render.print_rows("suites", ["suite", "title", "section"], [[s.id.split(".", 1)[1], s.title, s.section] for s in all_suites()])
+        render.print_rows("suites", ["suite", "title", "section"], [[s.name, s.title, s.section] for s in list_suites()])
         return
-    spec = get_suite(suite_name)
-    code = run_specs([spec], budget=budget, seed=seed, sets=parse_sets(sets), dataset=None, out=out, as_json=as_json)
-    raise typer.Exit(code)
+    suites = {s.name: s for s in list_suites()}
+    name = suite_name.removeprefix("bench.")
+    if name not in suites:
+        raise UsageError(f"unknown bench suite {suite_name!r}{suggest(name, suites)} (suites: {', '.join(suites)})")
+    plan = suites[name].plan(budget, seed, parse_sets(sets))
+    raise typer.Exit(run_plans([plan], out=out, as_json=as_json))

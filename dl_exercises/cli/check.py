@@ -7,7 +7,8 @@ from typing import Optional
 
 import typer
 
-from ..errors import DlxError, UsageError
+from ..errors import DlxError
+from ..registry import CHECKS
 from .common import handle_errors, state
 
 
@@ -17,18 +18,7 @@ def check_command(
     as_json: bool = typer.Option(False, "--json", help="print JSON on stdout"),
 ) -> None:
     """Print each 確認テスト's question, answer and the evidence dlx computes; exit 1 if evidence disagrees."""
-    from ..checks import all_checks
-
-    checks = all_checks()
-    if name is not None:
-        checks = [c for c in checks if c.name == name]
-        if not checks:
-            import difflib
-
-            names = [c.name for c in all_checks()]
-            close = difflib.get_close_matches(name, names, n=3)
-            hint = f"; did you mean {', '.join(close)}?" if close else ""
-            raise UsageError(f"unknown check {name!r}{hint} (checks: {', '.join(names)})")
+    checks = [CHECKS.get(name)] if name is not None else CHECKS.all()
     rows = []
     for item in checks:
         evidence, ok = item.evidence()

@@ -7,7 +7,6 @@ stdout carries results; progress bars, notices and warnings go to stderr
 from __future__ import annotations
 
 import os
-import sys
 from typing import Any, Iterable
 
 from rich import box
@@ -16,6 +15,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn
 from rich.table import Table
 from rich.text import Text
 
+from ..progress import NullTask
+
 stdout = Console(soft_wrap=False, highlight=False)
 stderr = Console(stderr=True, highlight=False)
 
@@ -23,14 +24,16 @@ _WORDS = {
     "en": {
         "metric": "metric", "dlx": "dlx", "target": "target", "course": "course", "id": "id", "title": "title",
         "section": "section", "data": "data", "tags": "tags", "budget": "budget", "seed": "seed", "time": "time",
-        "train": "train", "met": "all targets met", "missed": "target missed", "no_targets": "no target at this budget",
-        "params": "parameters", "notes": "notes", "artifacts": "written", "where": "course figures from",
+        "train": "train", "met": "all targets met", "missed": "target missed",
+        "params": "parameters", "artifacts": "written", "where": "course figures from",
+        "reference": "reference",
     },
     "ja": {
         "metric": "指標", "dlx": "dlx", "target": "目標", "course": "講座", "id": "ID", "title": "演習",
         "section": "章", "data": "データ", "tags": "タグ", "budget": "予算", "seed": "シード", "time": "時間",
-        "train": "学習", "met": "目標達成", "missed": "目標未達", "no_targets": "この予算に目標なし",
-        "params": "パラメータ", "notes": "注記", "artifacts": "出力", "where": "講座の数値の出典",
+        "train": "学習", "met": "目標達成", "missed": "目標未達",
+        "params": "パラメータ", "artifacts": "出力", "where": "講座の数値の出典",
+        "reference": "参考値",
     },
 }
 
@@ -101,11 +104,15 @@ def result_table(result: dict, lang: str = "en") -> list:
     )
     targets = {t["metric"]: t for t in result.get("targets", [])}
     course = result.get("course", {})
+    references = result.get("references", {})
     table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
-    for key, justify in (("metric", "left"), ("dlx", "right"), ("target", "right"), ("course", "right")):
+    columns = [("metric", "left"), ("dlx", "right"), ("target", "right"), ("course", "right")]
+    if references:
+        columns.append(("reference", "right"))
+    for key, justify in columns:
         table.add_column(_w(lang, key), justify=justify, overflow="fold", no_wrap=key == "metric")
     names = list(result.get("metrics", {}))
-    names += [n for n in list(targets) + list(course) if n not in names]
+    names += [n for n in list(targets) + list(course) + list(references) if n not in names]
     for name in names:
         metric = result["metrics"].get(name)
         figure = course.get(name, {}).get("value")
@@ -116,7 +123,10 @@ def result_table(result: dict, lang: str = "en") -> list:
         if target:
             bound = Text(target["bound"], style="green" if target["met"] else "red")
             cell.stylize("green" if target["met"] else "bold red")
-        table.add_row(name, cell, bound, fmt(figure))
+        row = [name, cell, bound, fmt(figure)]
+        if references:
+            row.append(fmt(references.get(name, {}).get("value")))
+        table.add_row(*row)
     parts: list = [head, info, table]
     for extra in result.get("tables", []):
         parts.append(_extra_table(extra))
@@ -130,6 +140,9 @@ def result_table(result: dict, lang: str = "en") -> list:
     wheres = sorted({f["where"] for f in course.values() if f.get("where")})
     if wheres:
         parts.append(Text(f"{_w(lang, 'where')}: " + "; ".join(wheres), style="dim"))
+    sources = sorted({r["source"] for r in references.values() if r.get("source")})
+    if sources:
+        parts.append(Text(f"{_w(lang, 'reference')}: " + "; ".join(sources), style="dim"))
     for note in result.get("notes", []):
         parts.append(Text(f"· {note}", style="dim"))
     if result.get("artifacts"):
@@ -191,6 +204,8 @@ def print_spec(spec, lang: str = "en") -> None:
         stdout.print(f"{_w(lang, 'target')}: " + "; ".join(f"{b}: {m} {t}" for b, m, t in targets))
     for name, c in d["course"].items():
         stdout.print(f"{_w(lang, 'course')}: {name} = {fmt(c['value'])}  ({c['where']})")
+    for name, r in d["references"].items():
+        stdout.print(f"{_w(lang, 'reference')}: {name} = {fmt(r['value'])}  ({r['source']})")
 
 
 def print_rows(title: str | None, columns: list[str], rows: list[list[Any]]) -> None:
@@ -248,8 +263,6 @@ class RichReporter:
 
     def task(self, label: str, total: int | None = None):
         if not self.enabled:
-            from ..runner import NullTask
-
             return NullTask()
         if not self._started:
             self._progress.start()
@@ -267,6 +280,3 @@ class RichReporter:
             self._progress.stop()
             self._started = False
 
-
-def is_interactive() -> bool:
-    return sys.stderr.isatty()

@@ -1,4 +1,4 @@
-"""``dlx run ID… | --all``: run exercises, print their tables (or JSON), exit 0/1/2/130."""
+"""``dlx run ID… | --all``: check every plan first, run them, print their tables (or JSON), exit 0/1/2/130."""
 
 from __future__ import annotations
 
@@ -8,14 +8,14 @@ from typing import List, Optional
 
 import typer
 
-from ..budget import BUDGETS, DEFAULT_BUDGET
+from ..budget import DEFAULT_BUDGET
 from ..errors import EXIT_FAILED, EXIT_OK, DlxError, UsageError
-from ..registry import ExerciseSpec, get_exercise, list_exercises
+from ..registry import Plan, get_exercise, list_exercises
 from .common import handle_errors, state
 
 
 def parse_sets(pairs: List[str]) -> dict[str, str]:
-    """``["lr=0.1", "epochs=3"]`` → ``{"lr": "0.1", "epochs": "3"}``; values are validated per exercise."""
+    """``["lr=0.1", "epochs=3"]`` → ``{"lr": "0.1", "epochs": "3"}``; values are checked by each plan."""
     values = {}
     for pair in pairs:
         key, sep, value = pair.partition("=")
@@ -25,41 +25,23 @@ def parse_sets(pairs: List[str]) -> dict[str, str]:
     return values
 
 
-def run_specs(
-    specs: list[ExerciseSpec],
-    *,
-    budget: str,
-    seed: int,
-    sets: dict[str, str],
-    dataset: Optional[str],
-    out: Optional[Path],
-    as_json: bool,
-) -> int:
-    """Run each spec in turn; returns the exit code (1 if any failed or missed a target)."""
-    from ..runner import run_exercise
+def run_plans(plans: list[Plan], *, out: Optional[Path], as_json: bool) -> int:
+    """Run each checked plan in turn; returns the exit code (1 if any failed or missed a target)."""
+    from ..runner import run_plan
     from . import render
 
-    if budget not in BUDGETS:
-        raise UsageError(f"--budget {budget}: choose one of {', '.join(BUDGETS)}")
-    for spec in specs:  # validate everything before the first run starts
-        spec.params_for(budget, sets)
-        if dataset is not None and dataset not in spec.data:
-            raise UsageError(f"--dataset {dataset}: {spec.id} runs on {', '.join(spec.data) or 'no data set'}")
     lang = render.lang_of(state.lang)
     code = EXIT_OK
     collected = []
-    for spec in specs:
+    for plan in plans:
         reporter = render.RichReporter()
-        target_dir = out / spec.id if (out and len(specs) > 1) else out
+        target_dir = out / plan.spec.id if (out and len(plans) > 1) else out
         try:
-            result = run_exercise(
-                spec, budget=budget, seed=seed, overrides=sets, dataset=dataset, out=target_dir, reporter=reporter
-            )
+            result = run_plan(plan, out=target_dir, reporter=reporter)
         except DlxError as exc:
-            reporter.stop()
-            if len(specs) == 1:
+            if len(plans) == 1:
                 raise
-            render.error(f"{spec.id}: {exc}")
+            render.error(f"{plan.spec.id}: {exc}")
             code = EXIT_FAILED
             continue
         finally:
@@ -71,7 +53,7 @@ def run_specs(
         if result.missed:
             code = EXIT_FAILED
     if as_json:
-        typer.echo(json.dumps(collected[0] if len(specs) == 1 and collected else collected, indent=2, ensure_ascii=False))
+        typer.echo(json.dumps(collected[0] if len(plans) == 1 and collected else collected, indent=2, ensure_ascii=False))
     return code
 
 
@@ -90,5 +72,6 @@ def run_command(
     if run_all == bool(exercise_ids):
         raise UsageError("give exercise ids or --all (not both)")
     specs = list_exercises() if run_all else [get_exercise(i) for i in exercise_ids]
-    code = run_specs(specs, budget=budget, seed=seed, sets=parse_sets(sets), dataset=dataset, out=out, as_json=as_json)
-    raise typer.Exit(code)
+    values = parse_sets(sets)
+    plans = [spec.plan(budget, seed, values, dataset) for spec in specs]  # every plan checked before the first run
+    raise typer.Exit(run_plans(plans, out=out, as_json=as_json))

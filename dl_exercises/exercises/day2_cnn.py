@@ -3,7 +3,7 @@
 Day2 Section3 (畳み込みニューラルネットワークの概念) and Section4 (最新の CNN).
 The numpy twins live in ``dl_exercises.scratch`` (im2col, conv_layers,
 conv_nets), the Keras builders in ``dl_exercises.nn``; the architecture
-comparison is shared with ``dlx bench cnn`` (``dl_exercises/bench/cnn.py``).
+comparison is shared with ``dlx bench cnn`` (``dl_exercises.studies.cnn_architectures``).
 TensorFlow, Keras and matplotlib are imported inside functions only.
 """
 
@@ -13,15 +13,11 @@ import time
 
 import numpy as np
 
-from ..registry import Param, exercise
+from ..registry import Param, choice, data_sizes, exercise, flag, learning_rate, non_negative, positive, text
+from ..train.layout import load_images
+from ..train.timing import EpochTimes
 
 COURSE_DEEP_TIME = "about an hour on a CPU (小一時間, numpy, 1000 iterations; Day2 Section3 report)"
-
-
-def describe_data(usage) -> str:
-    """'mnist5k (fallback for mnist): 4000 train / 1000 test' for table titles."""
-    note = f" ({usage.note})" if usage.note else ""
-    return f"{usage.name}{note}: {usage.sizes.get('train', '?')} train / {usage.sizes.get('test', '?')} test"
 
 
 # --- day2.im2col -----------------------------------------------------------------------------------
@@ -38,7 +34,7 @@ COURSE_IM2COL_INPUT = [
     title_ja="im2col と畳み込み層・プーリング層",
     section="Day2 Section3",
     tags=("numpy", "keras", "cnn"),
-    params={"seed_input": Param(int, 0, min=0, help="seed of the random cross-check tensors")},
+    params={"seed_input": non_negative(0, "seed of the random cross-check tensors")},
     course={"col_shape": ([8, 9], "Day2 Section3, im2col の結果: input (2,1,4,4), 3×3 filter")},
 )
 def im2col_exercise(ctx):
@@ -78,7 +74,7 @@ def im2col_exercise(ctx):
     xp = np.pad(xr, ((0, 0), (0, 0), (1, 1), (1, 1)))
     ref = np.stack([np.stack([sum(signal.correlate(xp[n, c], W[f, c], mode="valid") for c in range(3))[::2, ::2] + b[f]
                               for f in range(4)]) for n in range(2)])
-    ctx.metric("conv_vs_scipy_max_abs_diff", float(np.abs(out - ref).max()))
+    scipy_diff = ctx.metric("conv_vs_scipy_max_abs_diff", float(np.abs(out - ref).max()))
 
     tf, keras = ctx.keras()
     layer = keras.layers.Conv2D(4, 3, strides=2, dtype="float64")
@@ -86,12 +82,12 @@ def im2col_exercise(ctx):
     layer.build(padded.shape)
     layer.set_weights([W.transpose(2, 3, 1, 0), b])
     keras_out = np.asarray(layer(padded)).transpose(0, 3, 1, 2)
-    ctx.metric("conv_vs_keras_max_abs_diff", float(np.abs(out - keras_out).max()))
+    keras_diff = ctx.metric("conv_vs_keras_max_abs_diff", float(np.abs(out - keras_out).max()))
 
     pool = Pooling(2, 2, stride=2)
     xq = rng.standard_normal((2, 3, 8, 8))
     keras_pool = np.asarray(keras.layers.MaxPooling2D(2, dtype="float64")(xq.transpose(0, 2, 3, 1))).transpose(0, 3, 1, 2)
-    ctx.metric("pool_vs_keras_max_abs_diff", float(np.abs(pool.forward(xq) - keras_pool).max()))
+    pool_diff = ctx.metric("pool_vs_keras_max_abs_diff", float(np.abs(pool.forward(xq) - keras_pool).max()))
 
     small = Convolution(rng.standard_normal((2, 2, 3, 3)), rng.standard_normal(2), stride=1, pad=1)
     xs = rng.standard_normal((1, 2, 5, 5))
@@ -107,10 +103,9 @@ def im2col_exercise(ctx):
     ctx.metric("conv_grad_max_rel_error", max(errors), note="backward vs central differences, float64")
     ctx.table("Convolution via im2col vs independent references",
               ["check", "max abs / rel difference"],
-              [["conv (stride 2, pad 1) vs scipy.signal.correlate", ctx.result.metrics["conv_vs_scipy_max_abs_diff"].value],
-               ["conv vs keras Conv2D (kernel (FN,C,FH,FW) → (FH,FW,C,FN), NCHW → NHWC)",
-                ctx.result.metrics["conv_vs_keras_max_abs_diff"].value],
-               ["max pool 2×2 vs keras MaxPooling2D", ctx.result.metrics["pool_vs_keras_max_abs_diff"].value],
+              [["conv (stride 2, pad 1) vs scipy.signal.correlate", scipy_diff],
+               ["conv vs keras Conv2D (kernel (FN,C,FH,FW) → (FH,FW,C,FN), NCHW → NHWC)", keras_diff],
+               ["max pool 2×2 vs keras MaxPooling2D", pool_diff],
                ["backward (dW, db, dx) vs numeric gradient (relative)", max(errors)]])
 
 
@@ -121,15 +116,14 @@ def _rel_error(a, b) -> float:
 # --- the course's conv nets (shared by simple/double/deep) ------------------------------------------
 
 CNN_PARAMS = {
-    "epochs": Param(int, 8, min=1, help="Keras training epochs"),
-    "n_train": Param(int, 4000, min=10, help="training images (Keras)"),
-    "n_test": Param(int, 1000, min=10, help="test images"),
-    "batch_size": Param(int, 100, min=1, help="mini-batch size (course: 100)"),
-    "lr": Param(float, 1e-3, min=0.0, min_inclusive=False, help="Adam learning rate (both nets)"),
-    "numpy_iters": Param(int, 100, min=0, help="numpy training iterations (course: 1000); 0 skips numpy"),
-    "numpy_train": Param(int, 1000, min=10, help="training images for the numpy net (a subset)"),
-    "schedule": Param(str, "constant", choices=("constant", "cosine"),
-                      help="Keras learning rate: constant (the course) or cosine decay to 0 over the epochs"),
+    "epochs": positive(8, "Keras training epochs"),
+    **data_sizes(4000, 1000),
+    "batch_size": positive(100, "mini-batch size (course: 100)"),
+    "lr": learning_rate(1e-3, "Adam learning rate (both nets)"),
+    "numpy_iters": non_negative(100, "numpy training iterations (course: 1000); 0 skips numpy"),
+    "numpy_train": Param(int, 1000, "training images for the numpy net (a subset)", min=10),
+    "schedule": choice("constant", ("constant", "cosine"),
+                       "Keras learning rate: constant (the course) or cosine decay to 0 over the epochs"),
 }
 
 
@@ -148,10 +142,7 @@ def train_course_cnn(ctx, kind: str) -> None:
     from ..scratch.conv_nets import NETS
 
     p = ctx.params
-    data = ctx.load_data("mnist", n_train=p["n_train"], n_test=p["n_test"])
-    x_train = np.asarray(data.x_train, dtype=np.float32)[..., None]
-    x_test = np.asarray(data.x_test, dtype=np.float32)[..., None]
-    y_train, y_test = np.asarray(data.y_train), np.asarray(data.y_test)
+    x_train, y_train, x_test, y_test, usage = load_images(ctx, p["n_train"], p["n_test"], "nhwc")
 
     tf, keras = ctx.keras()
     model = COURSE_CNNS[kind]()
@@ -162,18 +153,17 @@ def train_course_cnn(ctx, kind: str) -> None:
     # jit_compile off: XLA made DeepConvNet 1.7x slower per epoch on these 2 CPU cores (measurement in bench/cnn.py)
     model.compile(keras.optimizers.Adam(lr), keras.losses.SparseCategoricalCrossentropy(from_logits=True),
                   metrics=["accuracy"], jit_compile=False)
-    start = time.perf_counter()
+    times = EpochTimes()
     with ctx.training():
         model.fit(x_train, y_train, batch_size=p["batch_size"], epochs=p["epochs"], verbose=0,
                   validation_data=(x_test, y_test),
-                  callbacks=ctx.callbacks(epochs=p["epochs"], label=f"keras {kind}", run="keras"))
-    keras_time = time.perf_counter() - start
+                  callbacks=[times.callback(), *ctx.callbacks(epochs=p["epochs"], label=f"keras {kind}", run="keras")])
     test_acc = float(model.evaluate(x_test, y_test, batch_size=500, verbose=0)[1])
     train_acc = float(model.evaluate(x_train, y_train, batch_size=500, verbose=0)[1])
     ctx.metric("test_accuracy", test_acc)
     ctx.metric("train_accuracy", train_acc)
-    ctx.metric("keras_s_per_epoch", keras_time / p["epochs"], unit="s")
-    rows = [["keras", len(x_train), f"{p['epochs']} epochs", round(train_acc, 4), round(test_acc, 4), round(keras_time, 1)]]
+    ctx.metric("keras_s_per_epoch", times.seconds_per_epoch, unit="s", note="median epoch after the first")
+    rows = [["keras", len(x_train), f"{p['epochs']} epochs", round(train_acc, 4), round(test_acc, 4), round(times.total, 1)]]
 
     if p["numpy_iters"]:
         net = NETS[kind](seed=ctx.seed)
@@ -181,7 +171,7 @@ def train_course_cnn(ctx, kind: str) -> None:
 
         optimizer = Adam(lr=p["lr"])
         n_np = min(p["numpy_train"], len(x_train))
-        xn_train = x_train[:n_np].transpose(0, 3, 1, 2)
+        xn_train = x_train[:n_np].transpose(0, 3, 1, 2)  # NHWC → NCHW, the course's layout
         yn_train = y_train[:n_np]
         xn_test = x_test.transpose(0, 3, 1, 2)
         rng = np.random.default_rng(ctx.seed)
@@ -205,14 +195,10 @@ def train_course_cnn(ctx, kind: str) -> None:
                    note="measured time per iteration × 1000 (the course's run)")
         rows.append(["numpy (scratch)", n_np, f"{p['numpy_iters']} iterations of {p['batch_size']}",
                      round(np_train, 4), round(np_test, 4), round(numpy_time, 1)])
-    ctx.table(f"{kind} conv net on {describe_data(data.usage)}",
+    ctx.table(f"{kind} conv net on {usage.describe()}",
               ["implementation", "train images", "training", "train acc", "test acc", "time (s)"], rows)
     if p["schedule"] == "cosine":
         ctx.note(f"Keras learning rate: cosine decay from {p['lr']} to 0 over {p['epochs']} epochs")
-    bounds = [t for t in ctx.spec.targets_for(ctx.budget) if t.data is not None]
-    if bounds and not any(t.data == data.usage.name for t in bounds):
-        ctx.note(f"no {ctx.budget}-budget target for {data.usage.name}: the bounds are for "
-                 + ", ".join(f"{t.data} ({t.op} {t.bound:g})" for t in bounds))
 
 
 @exercise(
@@ -274,68 +260,31 @@ def deep_cnn(ctx):
 # --- day2.cnn_architectures ------------------------------------------------------------------------
 
 
-def reference_parameter_counts(ctx) -> None:
-    """Build the full-size models and their ``keras.applications`` twins; table of parameter counts."""
-    import gc
-
-    from ..nn.flops import count_multiply_adds
-    from ..nn.googlenet import drop_auxiliary, googlenet
-    from ..nn.alexnet import alexnet
-    from ..nn.resnet import resnet
-    from ..nn.vgg import vgg
-
-    tf, keras = ctx.keras()
-    apps = keras.applications
-    rows = []
-    for label, mine, reference in [
-        ("AlexNet (one tower, 227×227)", lambda: alexnet(), None),
-        ("VGG16", lambda: vgg(), lambda: apps.VGG16(weights=None)),
-        ("GoogLeNet (inference, aux dropped)", lambda: drop_auxiliary(googlenet()), None),
-        ("ResNet50 (v1)", lambda: resnet(version=1), lambda: apps.ResNet50(weights=None)),
-        ("ResNet50V2 (pre-activation)", lambda: resnet(version=2, name="resnet50v2"), lambda: apps.ResNet50V2(weights=None)),
-    ]:
-        model = mine()
-        ours, flops = model.count_params(), count_multiply_adds(model)
-        del model
-        theirs = None
-        if reference is not None:
-            ref = reference()
-            theirs = ref.count_params()
-            del ref
-        gc.collect()
-        keras.backend.clear_session()
-        rows.append([label, ours, theirs if theirs is not None else "—", "yes" if theirs == ours else ("—" if theirs is None else "NO"), flops])
-        key = label.split(" ")[0].lower()
-        ctx.metric(f"{key}_params", ours)
-    ctx.table("Full-size builders vs keras.applications (weights=None, 1000 classes, 224×224 unless stated)",
-              ["model", "dlx params", "keras.applications", "equal", "mult-adds / image"], rows)
-
-
 @exercise(
     "day2.cnn_architectures",
     title="Modern CNNs: AlexNet, VGG, GoogLeNet, ResNet, WideResNet",
     title_ja="最新の CNN",
     section="Day2 Section4",
     data=("mnist", "fashion_mnist", "mnist5k"),
-    tags=("keras", "cnn", "bench:cnn"),
+    tags=("keras", "cnn"),
     params={
-        "epochs": Param(int, 2, min=1, help="training epochs per small model"),
-        "n_train": Param(int, 4000, min=100, help="training images"),
-        "n_test": Param(int, 1000, min=100, help="test images"),
-        "models": Param(str, "alexnet,vgg,googlenet,resnet,resnet_v2,wrn",
-                        help="comma-separated small variants (see dlx bench cnn)"),
-        "reference_counts": Param(bool, True, help="build the full-size models and compare with keras.applications"),
+        "epochs": positive(2, "training epochs per small model"),
+        **data_sizes(4000, 1000, min_train=100, min_test=100),
+        "models": text("alexnet,vgg,googlenet,resnet,resnet_v2,wrn", "comma-separated small variants (see dlx bench cnn)"),
+        "reference_counts": flag(True, "build the full-size models and compare with keras.applications"),
     },
     budgets={
         "smoke": {"epochs": 1, "n_train": 200, "n_test": 100, "models": "vgg", "reference_counts": False},
         "quick": {"epochs": 4, "n_train": 2000},
         "full": {"epochs": 10, "n_train": 60000, "n_test": 10000},
     },
-    course={"vgg16_params": (138357544, "keras.applications.VGG16; the course: 1.38 億パラメータ")},
+    references={"vgg16_params": (138357544, "keras.applications.VGG16(weights=None)"),
+                "resnet50_params": (25636712, "keras.applications.ResNet50(weights=None)"),
+                "resnet50v2_params": (25613800, "keras.applications.ResNet50V2(weights=None)")},
 )
 def cnn_architectures(ctx):
     """AlexNet, VGG16, GoogLeNet (aux heads 0.3), ResNet v1/v2/Wide: params vs keras.applications, small variants trained (Day2 Section4)."""
-    from ..bench.cnn import compare_architectures
+    from ..studies.cnn_architectures import compare_architectures, reference_parameter_counts
 
     p = ctx.params
     if p["reference_counts"]:
@@ -349,26 +298,6 @@ def cnn_architectures(ctx):
 # --- day2.transfer_learning ------------------------------------------------------------------------
 
 
-def _feature_extractor(keras, name):
-    """Convolutional feature extractor shared by the pretrained, fine-tuned and scratch models."""
-    layers = keras.layers
-    return keras.Sequential([
-        keras.Input((28, 28, 1), name=f"{name}_input"),
-        layers.Conv2D(32, 3, activation="relu", name=f"{name}_conv1"),
-        layers.MaxPooling2D(2, name=f"{name}_pool1"),
-        layers.Conv2D(64, 3, activation="relu", name=f"{name}_conv2"),
-        layers.MaxPooling2D(2, name=f"{name}_pool2"),
-        layers.Flatten(name=f"{name}_flatten"),
-    ], name=name)
-
-
-def _classifier(keras, base, n_classes, name):
-    """A new dense head (128 ReLU, dropout, logits) on top of ``base``."""
-    return keras.Sequential([base, keras.layers.Dense(128, activation="relu", name=f"{name}_fc"),
-                             keras.layers.Dropout(0.3, name=f"{name}_dropout"),
-                             keras.layers.Dense(n_classes, name=f"{name}_head")], name=name)
-
-
 @exercise(
     "day2.transfer_learning",
     title="Transfer learning vs fine-tuning vs training from scratch",
@@ -377,12 +306,11 @@ def _classifier(keras, base, n_classes, name):
     data=("mnist", "fashion_mnist", "mnist5k"),
     tags=("keras", "cnn"),
     params={
-        "pretrain_epochs": Param(int, 4, min=1, help="epochs on the source classes"),
-        "epochs": Param(int, 30, min=1, help="epochs on the small target set"),
-        "n_target": Param(int, 25, min=5, help="labelled target images (the small set, spread over the 5 classes)"),
-        "n_train": Param(int, 4000, min=100, help="images loaded (source = classes 0–4 of them)"),
-        "n_test": Param(int, 1000, min=100, help="test images loaded (target test = classes 5–9)"),
-        "finetune_lr": Param(float, 1e-4, min=0.0, min_inclusive=False, help="learning rate of the pretrained layers when fine-tuning"),
+        "pretrain_epochs": positive(4, "epochs on the source classes"),
+        "epochs": positive(30, "epochs on the small target set"),
+        "n_target": Param(int, 25, "labelled target images (the small set, spread over the 5 classes)", min=5),
+        **data_sizes(4000, 1000, min_train=100, min_test=100),
+        "finetune_lr": learning_rate(1e-4, "learning rate of the pretrained layers when fine-tuning"),
     },
     budgets={
         "smoke": {"pretrain_epochs": 1, "epochs": 2, "n_train": 400, "n_test": 200, "n_target": 20},
@@ -392,11 +320,10 @@ def _classifier(keras, base, n_classes, name):
 )
 def transfer_learning(ctx):
     """Pretrain on classes 0–4, reuse on a few labelled images of classes 5–9: frozen vs fine-tuned vs scratch (Day2 Section4)."""
+    from ..nn.transfer import classifier, feature_extractor
+
     p = ctx.params
-    data = ctx.load_data("mnist", n_train=p["n_train"], n_test=p["n_test"])
-    x_train = np.asarray(data.x_train, dtype=np.float32)[..., None]
-    x_test = np.asarray(data.x_test, dtype=np.float32)[..., None]
-    y_train, y_test = np.asarray(data.y_train), np.asarray(data.y_test)
+    x_train, y_train, x_test, y_test, usage = load_images(ctx, p["n_train"], p["n_test"], "nhwc")
     source = y_train < 5
     target_pool = np.flatnonzero(y_train >= 5)
     rng = np.random.default_rng(ctx.seed)
@@ -410,8 +337,8 @@ def transfer_learning(ctx):
     tf, keras = ctx.keras()
     loss = keras.losses.SparseCategoricalCrossentropy(from_logits=True)
 
-    base = _feature_extractor(keras, "pretrained_base")
-    source_model = _classifier(keras, base, 5, "source")
+    base = feature_extractor("pretrained_base")
+    source_model = classifier(base, 5, "source")
     source_model.compile(keras.optimizers.Adam(1e-3), loss, metrics=["accuracy"])
     with ctx.training():
         source_model.fit(x_train[source], y_train[source], batch_size=100, epochs=p["pretrain_epochs"], verbose=0,
@@ -420,11 +347,11 @@ def transfer_learning(ctx):
     pretrained = base.get_weights()
 
     def fit_target(mode: str) -> float:
-        keras.utils.set_random_seed(ctx.seed + 1)  # the same head initialisation and batches for every mode
-        new_base = _feature_extractor(keras, f"{mode}_base")
+        ctx.reseed(1)  # the same head initialisation and batches for every mode
+        new_base = feature_extractor(f"{mode}_base")
         if mode != "scratch":
             new_base.set_weights(pretrained)
-        model = _classifier(keras, new_base, 5, mode)
+        model = classifier(new_base, 5, mode)
         # fine-tuning: first train the new head on the frozen base (half the epochs), then unfreeze
         # everything at a small learning rate, so the random head does not wreck the pretrained features
         phases = {"scratch": [(True, 1e-3, p["epochs"])], "frozen": [(False, 1e-3, p["epochs"])],
@@ -446,7 +373,7 @@ def transfer_learning(ctx):
     ctx.metric("frozen_minus_scratch", results["frozen"] - results["scratch"])
     ctx.metric("finetune_minus_scratch", results["finetune"] - results["scratch"])
     ctx.table(
-        f"Target task: classes 5–9 from {len(xt)} labelled images ({describe_data(data.usage)})",
+        f"Target task: classes 5–9 from {len(xt)} labelled images ({usage.describe()})",
         ["model", "pretrained on 0–4", "feature extractor", "target test accuracy"],
         [["scratch", "no", "trained", round(results["scratch"], 4)],
          ["transfer (frozen)", "yes", "conv layers frozen, new dense head", round(results["frozen"], 4)],

@@ -1,0 +1,109 @@
+"""Overfitting on 300 images: none, L2, L1, dropout and L2+dropout (Day2 Section3, 過学習).
+
+The course's 2_5_overfitting notebook: a 6×100 ReLU net on 300 MNIST images,
+numpy (``scratch.regularization``) beside its Keras twin on the same batches.
+``day2.overfitting`` and ``bench.regularization`` both run ``run_regularization``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..registry import Param, data_sizes, flag, fraction, learning_rate, non_negative, positive
+from ..train.batches import with_replacement
+from ..train.layout import load_images
+from ..train.twins import train_keras_twin, train_scratch_net
+from .common import r4, secs
+
+REG_METHODS = ("none", "L2", "L1", "dropout", "L2+dropout")
+REG_COURSE = {"none": (1.0, 0.7732), "L2": (0.8633, 0.6759), "dropout": (0.92, 0.7261), "L2+dropout": (0.8667, 0.6343)}
+PARAMS = {
+    "iters": positive(1000, "SGD iterations (course: 1000)"),
+    "iters_combined": positive(5000, "iterations of L2+dropout (course: 5000)"),
+    "batch_size": positive(100, "mini-batch size (course: 100)"),
+    "lr": learning_rate(0.01, "SGD learning rate (course: 0.01)"),
+    "l2": non_negative(0.1, "L2 weight decay λ (course: 0.1)"),
+    "l2_combined": non_negative(0.03, "L2 λ of L2+dropout (0.1 collapses the net within 5000 iterations)"),
+    "l1": non_negative(0.005, "L1 weight decay λ (course: 0.005)"),
+    "dropout": fraction(0.15, "dropout ratio (course: 0.15)", upper=0.95),
+    "depth": Param(int, 6, "hidden layers of 100 units (course: 6)", min=1, max=10),
+    **data_sizes(300, 10000),
+    "keras": flag(True, "also train the Keras twin"),
+}
+BUDGETS = {
+    "smoke": {"iters": 10, "iters_combined": 10, "n_train": 100, "n_test": 200, "depth": 2},
+    "quick": {"n_test": 1000, "iters_combined": 2000},
+    "full": {},
+}
+TARGETS = {
+    "quick": {"gap_none": ">= 0.1", "gap_reduction_l2": "> 0", "gap_reduction_dropout": "> 0",
+              "train_accuracy_l2": ">= 0.5", "train_accuracy_dropout": ">= 0.5"},
+}
+COURSE_FIGURES = {
+    **{f"test_accuracy_{k.lower().replace('+', '_')}": (v[1], f"Day2 Section3 実装演習 (2_5_overfitting), {k}") for k, v in REG_COURSE.items()},
+    **{f"train_accuracy_{k.lower().replace('+', '_')}": (v[0], f"Day2 Section3 実装演習 (2_5_overfitting), {k}") for k, v in REG_COURSE.items()},
+}
+DECLARATION = {"data": ("mnist",), "params": PARAMS, "budgets": BUDGETS, "targets": TARGETS, "course": COURSE_FIGURES}
+
+
+def run_regularization(ctx) -> None:
+    """No regularization vs L2, L1, dropout, L2+dropout on 300 MNIST images, numpy and Keras (Day2 Section3)."""
+    from ..nn.mlp import copy_weights_to_keras, multilayer_net_twin
+    from ..scratch.multilayer_net import MultiLayerNet
+    from ..scratch.optimizers import SGD
+
+    p = ctx.params
+    *arrays, usage = load_images(ctx, p["n_train"], p["n_test"], "flat")
+    data = tuple(arrays)
+    sizes = [data[0].shape[1], *[100] * p["depth"], 10]
+    settings = {
+        "none": {},
+        "L2": {"weight_decay_lambda": p["l2"], "weight_decay_kind": "l2"},
+        "L1": {"weight_decay_lambda": p["l1"], "weight_decay_kind": "l1"},
+        "dropout": {"use_dropout": True, "dropout_ratio": p["dropout"]},
+        "L2+dropout": {"weight_decay_lambda": p["l2_combined"], "weight_decay_kind": "l2", "use_dropout": True,
+                       "dropout_ratio": p["dropout"]},
+    }
+    rows, gaps = [], {}
+    for method in REG_METHODS:
+        cfg = settings[method]
+        iters = p["iters_combined"] if method == "L2+dropout" else p["iters"]
+        schedule = with_replacement(len(data[0]), p["batch_size"], iters, ctx.seed)
+        net = MultiLayerNet(sizes[0], sizes[1:-1], sizes[-1], activation="relu", weight_init_std="he",
+                            seed=ctx.seed, dtype=np.float32, **cfg)
+        kmodel = None
+        if p["keras"]:
+            _, keras = ctx.keras()
+            kmodel = multilayer_net_twin(sizes, "relu", dropout=cfg.get("dropout_ratio", 0.0),
+                                     weight_decay=cfg.get("weight_decay_lambda", 0.0),
+                                     weight_decay_kind=cfg.get("weight_decay_kind", "l2"),
+                                     name=f"mlp_{method.lower().replace('+', '_')}")
+            copy_weights_to_keras(net, kmodel)
+        res = train_scratch_net(ctx, net, SGD(p["lr"]), data, schedule, method)
+        key = method.lower().replace("+", "_")
+        gap = res["train_acc"] - res["test_acc"]
+        gaps[method] = gap
+        ctx.metric(f"train_accuracy_{key}", r4(res["train_acc"]))
+        ctx.metric(f"test_accuracy_{key}", r4(res["test_acc"]))
+        ctx.metric(f"gap_{key}", r4(gap))
+        course = REG_COURSE.get(method)
+        course_cols = [f"{course[0]}/{course[1]}" if course else "—"]
+        rows.append([method, "numpy", iters, r4(res["train_acc"]), r4(res["test_acc"]), r4(gap), secs(res["time_s"]), *course_cols])
+        if kmodel is not None:
+            ctx.reseed()  # the same dropout masks for every method's Keras twin
+            kres = train_keras_twin(ctx, kmodel, keras.optimizers.SGD(p["lr"]), data, schedule, method)
+            kgap = kres["train_acc"] - kres["test_acc"]
+            ctx.metric(f"keras_gap_{key}", r4(kgap))
+            rows.append([method, "keras", iters, r4(kres["train_acc"]), r4(kres["test_acc"]), r4(kgap), secs(kres["time_s"]), *course_cols])
+    for method in ("L2", "dropout"):
+        ctx.metric(f"gap_reduction_{method.lower()}", r4(gaps["none"] - gaps[method]),
+                   note=f"numpy train−test gap without regularization minus the gap with {method}")
+    title = (f"regularization on {p['n_train']} training images, hidden {p['depth']}×100 ReLU+He, SGD lr {p['lr']}, batch "
+             f"{p['batch_size']}; λ L2 {p['l2']} (L2+dropout {p['l2_combined']}), L1 {p['l1']}, dropout {p['dropout']} ({ctx.budget} budget); data {usage.describe()}")
+    ctx.table(title, ["method", "impl", "iters", "train acc", "test acc", "gap", "time (s)", "course train / test"], rows)
+    ctx.note("Weight decay adds λ/2·ΣW² (L2) or λ·Σ|W| (L1) to the loss of every weight matrix; the course notebook's "
+             "hand-written L2 loop skipped the output layer and logged √ΣW² — the gradient λW is the same.")
+    ctx.note("The numpy Dropout is the course's (survivors unscaled in training, outputs × (1 − ratio) at inference); "
+             "Keras's is inverted (survivors × 1/(1 − rate) in training). Same expectation, different gradient scale.")
+    ctx.note("The course does not state λ for L2+dropout; with its L2 value 0.1 this 6-layer net (decay on every weight "
+             "matrix, output layer included) collapsed to chance within 5000 iterations, so dlx uses 0.03.")

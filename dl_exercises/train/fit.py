@@ -1,0 +1,69 @@
+"""``fit_on_batches``: fit a Keras model on exactly the mini-batches given, in order.
+
+Where a numpy twin and a Keras model must see the same batches (Day 1, Day 2),
+and where tiny models would spend most of their time in Keras's per-epoch and
+per-step overhead (OR, iris, the Playground, binary addition), the whole
+schedule is laid out in advance as index arrays; a ``tf.data`` pipeline
+gathers each batch, Keras runs up to ``steps_per_call`` steps per compiled
+call (``steps_per_execution``), and the run is split into a few Keras epochs
+so that the history gets about ``rows`` rows.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any, Sequence
+
+import numpy as np
+
+from .batches import largest_divisor_at_most
+
+
+def fit_on_batches(
+    ctx,
+    model,
+    x: np.ndarray,
+    y: np.ndarray,
+    batches: np.ndarray | Sequence[np.ndarray],
+    *,
+    compile_kwargs: dict[str, Any],
+    label: str,
+    run: str | None = None,
+    rows: int = 1,
+    steps_per_call: int = 100,
+    validation_data: tuple | None = None,
+    validation_batch_size: int | None = None,
+):
+    """Compile ``model`` with ``compile_kwargs`` and train one step per entry of ``batches``.
+
+    Args:
+        ctx: the run's context (progress, history, training time).
+        x, y: the training arrays; each batch is ``x[idx], y[idx]``.
+        batches: index arrays, as an int array (steps, batch) or a list (the last batch of an epoch may be short).
+        compile_kwargs: optimizer, loss, metrics, jit_compile, … (``steps_per_execution`` is set here).
+        label, run: progress label and the history's ``run`` column.
+        rows: about how many history rows (Keras epochs) to write; each holds a whole number of steps.
+        steps_per_call: at most this many steps per compiled call.
+        validation_data: evaluated after every history row when given.
+    Returns:
+        the Keras ``History``.
+    """
+    from ..runtime import tf_keras
+
+    tf, _ = tf_keras()
+    steps = len(batches)
+    if steps == 0:
+        raise ValueError("fit_on_batches: no batches, Received: batches=[]")
+    per_epoch = largest_divisor_at_most(steps, math.ceil(steps / max(1, min(rows, steps))))
+    epochs = steps // per_epoch
+    model.compile(**compile_kwargs, steps_per_execution=largest_divisor_at_most(per_epoch, steps_per_call))
+    ragged = not isinstance(batches, np.ndarray)
+    index = tf.ragged.constant([np.asarray(b) for b in batches]) if ragged else tf.constant(batches.astype(np.int32))
+    xs, ys = tf.constant(x), tf.constant(y)
+    stream = tf.data.Dataset.from_tensor_slices(index).map(lambda i: (tf.gather(xs, i), tf.gather(ys, i))).prefetch(4)
+    with ctx.training():
+        return model.fit(
+            stream, epochs=epochs, steps_per_epoch=per_epoch, verbose=0, shuffle=False,  # the order is the schedule's
+            validation_data=validation_data, validation_batch_size=validation_batch_size,
+            callbacks=ctx.callbacks(epochs=epochs, label=label, run=run, steps_per_epoch=per_epoch),
+        )
