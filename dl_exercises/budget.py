@@ -1,4 +1,4 @@
-"""The three budgets every exercise states (DESIGN.md, Budgets).
+"""The three budgets every exercise states.
 
 An exercise declares, per budget, the parameter values it runs with (epochs,
 data sizes) and the targets it must reach; this module names the budgets.

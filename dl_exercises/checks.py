@@ -137,6 +137,26 @@ def _gradient_clipping() -> tuple[str, bool]:
 
 
 @check(
+    "lstm_vs_gru_parameters",
+    section="Day3 Section3",
+    question="Which has more parameters, an LSTM or a GRU layer of the same size, and why?",
+    question_ja="LSTM と GRU の違い: パラメータ数が多いのはどちらか",
+    answer="LSTM: 4 weight blocks (input, forget, output gates and the cell input) against GRU's 3 (update, reset, candidate)",
+)
+def _lstm_vs_gru() -> tuple[str, bool]:
+    from .scratch.gru import gru_param_count
+    from .scratch.lstm import init_lstm_params, lstm_param_count
+
+    rows, ok = [], True
+    for d_in, hidden in ((1, 20), (32, 64), (128, 128)):
+        lstm = sum(a.size for a in init_lstm_params(d_in, hidden).values())  # the numpy LSTM's own arrays
+        gru = gru_param_count(d_in, hidden, reset_after=True)  # Keras's default GRU (two bias rows)
+        ok &= lstm == lstm_param_count(d_in, hidden) and lstm > gru
+        rows.append(f"in {d_in}, units {hidden}: LSTM {lstm:,} vs GRU {gru:,} (ratio {lstm / gru:.3f})")
+    return "; ".join(rows), bool(ok)
+
+
+@check(
     "bidirectional_concat",
     section="Day3 Section4",
     question="In bidirectional_rnn_net, how are forward and backward states combined?",

@@ -1,4 +1,4 @@
-"""The one error type users see, and its exit codes (DESIGN.md, CLI).
+"""The one error type users see, and its exit codes.
 
 Anything raised as ``DlxError`` reaches the user as a single line on stderr;
 ``UsageError`` is a mistake on the command line (exit 2), ``TargetMissed`` a

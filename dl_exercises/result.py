@@ -1,7 +1,7 @@
 """Result and its parts: plain dataclasses with a stable, append-only ``to_dict()``.
 
 No rich and no TensorFlow here: a Result is what an exercise hands back and
-what ``--json`` prints (DESIGN.md, Result).
+what ``--json`` prints.
 """
 
 from __future__ import annotations

@@ -108,3 +108,18 @@ def test_dense_block_channels_grow_by_k():
     assert seen == dense_layer_input_channels(10, 4, 5) == [10, 14, 18, 22, 26]
     assert out.shape[-1] == 30
     assert transition_layer(out, 0.5, "t").shape[1:] == (4, 4, 15)
+
+
+@pytest.mark.parametrize("exercise_id, metric, name", [
+    ("day4.mobilenet", "params", "MobileNet"), ("day4.densenet", "params", "DenseNet121"),
+    ("day2.cnn_architectures", "vgg16_params", "VGG16"), ("day2.cnn_architectures", "resnet50_params", "ResNet50"),
+    ("day2.cnn_architectures", "resnet50v2_params", "ResNet50V2"),
+])
+def test_reference_column_states_the_keras_applications_count(exercise_id, metric, name):
+    """The 'reference' column shows keras.applications' count (measured above), labelled as such, not as the course's."""
+    from dl_exercises.registry import get_exercise
+
+    spec = get_exercise(exercise_id)
+    assert spec.references[metric].value == EXPECTED[name]
+    assert "keras.applications" in spec.references[metric].source
+    assert metric not in spec.course

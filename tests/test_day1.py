@@ -8,7 +8,9 @@ import sys
 import numpy as np
 import pytest
 
-from dl_exercises.exercises import day1
+from dl_exercises.exercises import day1_basics
+from dl_exercises.scratch import course_nets
+from dl_exercises.train import batches
 from dl_exercises.scratch import functions as F
 from tests.conftest import run_smoke
 
@@ -41,7 +43,8 @@ def tf():
 
 
 def test_day1_module_does_not_import_tensorflow():
-    code = "import sys, dl_exercises.exercises.day1; print('tensorflow' in sys.modules, 'matplotlib' in sys.modules)"
+    code = ("import sys, dl_exercises.exercises.day1_basics, dl_exercises.exercises.day1_training; "
+            "print('tensorflow' in sys.modules, 'matplotlib' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
     assert out == ["False", "False"]
 
@@ -50,26 +53,28 @@ def test_day1_module_does_not_import_tensorflow():
 
 
 def test_forward_single_unit_golden():
-    net = day1.course_networks()["single_unit"]
-    us, zs = day1.forward_numpy(net["layers"], net["x"])
+    net = course_nets.course_networks()["single_unit"]
+    us, zs = course_nets.forward_numpy(net["layers"], net["x"])
     assert us[0][0] == pytest.approx(1.3, abs=1e-12)
     assert zs[0][0] == pytest.approx(1.3, abs=1e-12)
 
 
 def test_forward_multiclass_golden_numpy():
-    net = day1.course_networks()["multiclass_2_3_4"]
-    us, zs = day1.forward_numpy(net["layers"], net["x"])
+    net = course_nets.course_networks()["multiclass_2_3_4"]
+    us, zs = course_nets.forward_numpy(net["layers"], net["x"])
     np.testing.assert_allclose(us[0], GOLDEN_234["u1"], atol=1e-12)
     np.testing.assert_allclose(us[1], GOLDEN_234["u2"], atol=1e-12)
     np.testing.assert_allclose(zs[1], GOLDEN_234["y"], atol=5e-9)
     assert F.cross_entropy_error(zs[1], net["d"]) == pytest.approx(GOLDEN_234["cross_entropy"], abs=5e-9)
 
 
-@pytest.mark.parametrize("name", list(day1.course_networks()))
+@pytest.mark.parametrize("name", list(course_nets.course_networks()))
 def test_forward_numpy_equals_keras_same_weights(keras, name):
-    net = day1.course_networks()[name]
-    _, zs = day1.forward_numpy(net["layers"], net["x"])
-    model = day1.keras_mlp(keras, net["layers"], name=name)
+    net = course_nets.course_networks()[name]
+    _, zs = course_nets.forward_numpy(net["layers"], net["x"])
+    from dl_exercises.nn.mlp import dense_stack
+
+    model = dense_stack(net["layers"], name=name)
     np.testing.assert_allclose(np.asarray(model(net["x"][None, :]))[0], zs[-1], atol=1e-6)
 
 
@@ -78,7 +83,7 @@ def test_forward_smoke_shows_golden_numbers():
     assert result.status == "ok"
     for key in ("u1", "u2", "y"):
         np.testing.assert_allclose(result.metrics[key].value, GOLDEN_234[key], atol=1e-8)
-        np.testing.assert_allclose(result.course[key]["value"], GOLDEN_234[key])
+        np.testing.assert_allclose(result.course[key].value, GOLDEN_234[key])
     assert result.metrics["cross_entropy"].value == pytest.approx(GOLDEN_234["cross_entropy"], abs=1e-8)
     assert result.metrics["single_unit_z"].value == pytest.approx(1.3)
     assert result.metrics["keras_max_abs_diff"].value <= 1e-6
@@ -89,7 +94,7 @@ def test_forward_smoke_shows_golden_numbers():
 
 
 def test_activations_match_keras_and_gradient_tape(tf, keras):
-    comparison = day1.activation_comparison(tf, keras, np.linspace(-6, 6, 601))
+    comparison = day1_basics.activation_comparison(tf, keras, np.linspace(-6, 6, 601))
     assert set(comparison) == {"step", "sigmoid", "tanh", "relu", "leaky_relu", "identity", "softmax"}
     for name, (value_diff, deriv_diff) in comparison.items():
         assert value_diff <= 1e-6, name
@@ -117,7 +122,7 @@ def test_course_mse_is_half_keras_mse_for_one_output(keras):
 
 
 def test_course_cross_entropies_match_keras(keras):
-    rows = day1.loss_comparison(keras, seed=0)
+    rows = day1_basics.loss_comparison(keras, seed=0)
     names = [name for name, _, _ in rows]
     assert "cross-entropy sparse" in names and "binary cross-entropy" in names
     for name, ours, theirs in rows:
@@ -138,17 +143,17 @@ def test_losses_smoke():
 
 
 def test_backprop_golden_numbers():
-    params, x, d = day1.backprop_course_net()
-    _, inter = day1.analytic_gradients(params, x, d)
+    params, x, d = course_nets.backprop_course_net()
+    _, inter = course_nets.analytic_gradients(params, x, d)
     for key, value in GOLDEN_BACKPROP.items():
         np.testing.assert_allclose(inter[key][0], value, atol=5e-9, err_msg=key)
 
 
 def test_backprop_analytic_numeric_and_tape_agree(tf):
-    params, x, d = day1.backprop_course_net()
-    analytic, inter = day1.analytic_gradients(params, x, d)
-    numeric = day1.numeric_gradients(params, x, d)
-    tape, du2, _ = day1.tape_gradients(tf, params, x, d)
+    params, x, d = course_nets.backprop_course_net()
+    analytic, inter = course_nets.analytic_gradients(params, x, d)
+    numeric = course_nets.numeric_gradients(params, x, d)
+    tape, du2, _ = day1_basics.tape_gradients(tf, params, x, d)
     for key in params:
         assert analytic[key].dtype == np.float64
         np.testing.assert_allclose(analytic[key], numeric[key], atol=1e-6, err_msg=key)
@@ -192,9 +197,9 @@ def test_sgd_smoke_numpy_and_keras_batch_gd_agree(tmp_path):
 def test_regression_training_reduces_loss():
     rng = np.random.default_rng(0)
     x = rng.uniform(size=(64, 2))
-    d = day1.linear_target(x)
-    params = day1.init_regression_net(rng, 10)
-    curve = day1.train_regression_numpy(params, x, d, batch_size=8, epochs=5, lr=0.05, rng=rng)
+    d = course_nets.linear_target(x)
+    params = course_nets.init_regression_net(rng, 10)
+    curve = course_nets.train_regression_numpy(params, x, d, batch_size=8, epochs=5, lr=0.05, rng=rng)
     assert curve[-1] < curve[0]
 
 
@@ -215,7 +220,7 @@ def test_two_layer_net_gradient_matches_numeric():
 
 
 def test_batch_schedule_covers_each_epoch_once():
-    schedule = day1.batch_schedule(50, 10, 12, seed=0)
+    schedule = batches.without_replacement(50, 10, 12, seed=0)
     assert schedule.shape == (12, 10)
     assert sorted(schedule[:5].ravel().tolist()) == list(range(50))
 

@@ -1,4 +1,4 @@
-"""The same seed in the same environment gives the same metrics (DESIGN.md, Testing rules)."""
+"""The same seed in the same environment gives the same metrics """
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """Everything the terminal shows: result tables, listings, progress. The only module that imports rich.
 
-stdout carries results; progress bars, notices and warnings go to stderr
-(DESIGN.md, CLI). ``lang="ja"`` shows the course's Japanese terms.
+stdout carries results; progress bars, notices and warnings go to stderr.
+``lang="ja"`` shows the course's Japanese terms.
 """
 
 from __future__ import annotations

@@ -2,8 +2,7 @@
 
 A download goes to a temporary file beside its destination, is checked
 against the manifest's sha256, and only then renamed into place, so an
-interrupted or corrupted download never leaves a file that looks complete
-(DESIGN.md, Data).
+interrupted or corrupted download never leaves a file that looks complete.
 """
 
 from __future__ import annotations

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..registry import Param, exercise
+from ..registry import at_least, choice, exercise, learning_rate, non_negative, positive, text
 
 
 def subsample(ids: np.ndarray, counts: np.ndarray, t: float, rng: np.random.Generator) -> np.ndarray:
@@ -109,17 +109,17 @@ def _build(keras, kind: str, vocab_size: int, dim: int, window: int, negatives: 
     data=("python_docs",),
     tags=("keras", "embedding"),
     params={
-        "epochs": Param(int, 3, min=1),
-        "dim": Param(int, 64, min=1, help="embedding size d"),
-        "window": Param(int, 3, min=1, help="context words on each side"),
-        "negatives": Param(int, 5, min=1, help="noise words per true pair"),
-        "max_tokens": Param(int, 400000, min=100, help="corpus words used"),
-        "min_count": Param(int, 5, min=1, help="drop rarer words"),
-        "subsample_t": Param(float, 1e-3, min=0.0, help="frequent-word subsampling threshold (0: off)"),
-        "batch_size": Param(int, 1024, min=1),
-        "lr": Param(float, 0.003, min=0.0, min_inclusive=False),
-        "corpus": Param(str, "", help="path of a text file to train on (default: Python's documentation)"),
-        "words": Param(str, "list,string,class,exception,file,thread,integer,true", help="comma-separated query words"),
+        "epochs": positive(3),
+        "dim": positive(64, "embedding size d"),
+        "window": positive(3, "context words on each side"),
+        "negatives": positive(5, "noise words per true pair"),
+        "max_tokens": at_least(100, 400000, "corpus words used"),
+        "min_count": positive(5, "drop rarer words"),
+        "subsample_t": non_negative(1e-3, "frequent-word subsampling threshold (0: off)"),
+        "batch_size": positive(1024),
+        "lr": learning_rate(0.003),
+        "corpus": text("", "path of a text file to train on (default: Python's documentation)"),
+        "words": text("list,string,class,exception,file,thread,integer,true", "comma-separated query words"),
     },
     budgets={"smoke": {"epochs": 1, "max_tokens": 3000, "min_count": 2, "dim": 8}, "quick": {"epochs": 3}, "full": {"epochs": 10, "max_tokens": 2000000}},
 )
@@ -160,7 +160,7 @@ def word2vec(ctx):
     k = p["negatives"]
     neighbours = {}
     for kind in ("skipgram", "cbow"):
-        keras.utils.set_random_seed(ctx.seed)
+        ctx.reseed()
         model, word_in, word_out = _build(keras, kind, V, d, p["window"], k)
         model.compile(keras.optimizers.Adam(p["lr"]), keras.losses.BinaryCrossentropy(from_logits=True))
         losses = []

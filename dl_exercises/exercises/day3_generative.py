@@ -10,15 +10,15 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..registry import Param, exercise
+from ..registry import at_least, exercise, flag, learning_rate, non_negative, positive, text
 
 _MNIST_PARAMS = {
-    "epochs": Param(int, 15, min=1),
-    "n_train": Param(int, 4000, min=10, help="training images"),
-    "n_test": Param(int, 1000, min=10, help="test images"),
-    "hidden": Param(int, 256, min=1, help="hidden units of encoder and decoder"),
-    "batch_size": Param(int, 64, min=1),
-    "lr": Param(float, 0.001, min=0.0, min_inclusive=False, help="Adam learning rate"),
+    "epochs": positive(15),
+    "n_train": at_least(10, 4000, "training images"),
+    "n_test": at_least(10, 1000, "test images"),
+    "hidden": positive(256, "hidden units of encoder and decoder"),
+    "batch_size": positive(64),
+    "lr": learning_rate(0.001, "Adam learning rate"),
 }
 
 
@@ -51,7 +51,7 @@ def _image_grid(plt, rows_of_images, titles, name, ctx):
     section="Day3 Section5",
     data=("mnist",),
     tags=("keras", "generative"),
-    params={**_MNIST_PARAMS, "latent_dims": Param(str, "2,32", help="comma-separated sizes of z to compare")},
+    params={**_MNIST_PARAMS, "latent_dims": text("2,32", "comma-separated sizes of z to compare")},
     budgets={"smoke": {"epochs": 1, "n_train": 200, "n_test": 100, "hidden": 32}, "quick": {"epochs": 15}, "full": {"epochs": 30, "n_train": 60000, "n_test": 10000}},
     targets={"quick": {"pca_minus_autoencoder_mse": "> 0"}},
 )
@@ -74,7 +74,7 @@ def autoencoder(ctx):
     _, keras = ctx.keras()
     rows, recon = [], {}
     for dim in dims:
-        keras.utils.set_random_seed(ctx.seed)
+        ctx.reseed()
         model, _, _ = build_autoencoder(dim, p["hidden"], name=f"ae{dim}")
         model.compile(keras.optimizers.Adam(p["lr"]), loss=reconstruction_loss)
         with ctx.training():
@@ -107,10 +107,10 @@ def autoencoder(ctx):
     tags=("keras", "generative"),
     params={
         **_MNIST_PARAMS,
-        "epochs": Param(int, 20, min=1),
-        "latent_dim": Param(int, 2, min=1, help="size of z (2 gives the latent map)"),
-        "beta": Param(float, 1.0, min=0.0, help="weight of the KL term (1: the ELBO)"),
-        "elbo_samples": Param(int, 5, min=1, help="z samples per test image for the ELBO estimate"),
+        "epochs": positive(20),
+        "latent_dim": positive(2, "size of z (2 gives the latent map)"),
+        "beta": non_negative(1.0, "weight of the KL term (1: the ELBO)"),
+        "elbo_samples": positive(5, "z samples per test image for the ELBO estimate"),
     },
     budgets={"smoke": {"epochs": 1, "n_train": 200, "n_test": 100, "hidden": 32}, "quick": {"epochs": 20}, "full": {"epochs": 50, "n_train": 60000, "n_test": 10000}},
     targets={"quick": {"test_elbo": ">= -190"}},
@@ -192,18 +192,18 @@ def distinct_n(replies: list[str], n: int) -> float:
     data=("dialogues",),
     tags=("keras", "seq2seq", "generative"),
     params={
-        "epochs": Param(int, 10, min=1),
-        "n_train": Param(int, 6000, min=10, help="training dialogues"),
-        "n_test": Param(int, 500, min=10, help="test dialogues"),
-        "units": Param(int, 64, min=1, help="GRU units"),
-        "embed_dim": Param(int, 32, min=1),
-        "latent_dim": Param(int, 4, min=1, help="VHRED's z"),
-        "batch_size": Param(int, 64, min=1),
-        "lr": Param(float, 0.005, min=0.0, min_inclusive=False),
-        "clipnorm": Param(float, 1.0, min=0.0, min_inclusive=False, help="gradient-norm clipping threshold"),
-        "context_every_step": Param(bool, True, help="join c (c + W z) to every decoder input, not only the initial state"),
-        "samples": Param(int, 5, min=2, help="replies generated per context for the diversity score"),
-        "n_diverse": Param(int, 100, min=1, help="test contexts used for the diversity score"),
+        "epochs": positive(10),
+        "n_train": at_least(10, 6000, "training dialogues"),
+        "n_test": at_least(10, 500, "test dialogues"),
+        "units": positive(64, "GRU units"),
+        "embed_dim": positive(32),
+        "latent_dim": positive(4, "VHRED's z"),
+        "batch_size": positive(64),
+        "lr": learning_rate(0.005),
+        "clipnorm": positive(1.0, "gradient-norm clipping threshold"),
+        "context_every_step": flag(True, "join c (c + W z) to every decoder input, not only the initial state"),
+        "samples": at_least(2, 5, "replies generated per context for the diversity score"),
+        "n_diverse": positive(100, "test contexts used for the diversity score"),
     },
     budgets={"smoke": {"epochs": 1, "n_train": 64, "n_test": 16, "units": 8, "n_diverse": 4}, "quick": {"epochs": 10}, "full": {"epochs": 30, "n_train": 20000}},
     targets={"quick": {"hred_accuracy": ">= 0.95", "context_accuracy_gain": ">= 0.5", "vhred_distinct_replies": ">= 1.5"}},
@@ -226,7 +226,7 @@ def hred(ctx):
     div_x = np.repeat(x_test[:n_div], p["samples"], axis=0)
     rng = np.random.default_rng(ctx.seed)
     for kind in ("last turn only", "HRED", "VHRED"):
-        keras.utils.set_random_seed(ctx.seed)
+        ctx.reseed()
         tag = {"last turn only": "s2s", "HRED": "hred", "VHRED": "vhred"}[kind]
         parts = build_hred(len(vocab), turns=turns, turn_len=turn_len, embed_dim=p["embed_dim"], units=p["units"],
                            latent_dim=p["latent_dim"] if kind == "VHRED" else 0, context=kind != "last turn only",

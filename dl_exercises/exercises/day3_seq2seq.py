@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..registry import Param, exercise
+from ..registry import at_least, choice, exercise, flag, learning_rate, positive, text
 
 
 _TRAINING_PARAMS = {
-    "clipnorm": Param(float, 1.0, min=0.0, min_inclusive=False, help="gradient-norm clipping threshold"),
-    "lr_schedule": Param(str, "cosine", choices=("constant", "cosine"), help="cosine: decay lr to lr/20 over the training steps"),
-    "unroll": Param(bool, True, help="unroll the RNN loops (same math; faster on CPU for these short sequences)"),
+    "clipnorm": positive(1.0, "gradient-norm clipping threshold"),
+    "lr_schedule": choice("cosine", ("constant", "cosine"), "cosine: decay lr to lr/20 over the training steps"),
+    "unroll": flag(True, "unroll the RNN loops (same math; faster on CPU for these short sequences)"),
 }
 
 
@@ -48,14 +48,14 @@ def _examples(sources, references, hypotheses, k=5):
     data=("dates", "enja"),
     tags=("keras", "seq2seq"),
     params={
-        "epochs": Param(int, 8, min=1),
-        "n_train": Param(int, 20000, min=10, help="training pairs"),
-        "n_test": Param(int, 1000, min=1, help="test pairs"),
-        "units": Param(int, 128, min=1, help="recurrent units (thought-vector size)"),
-        "embed_dim": Param(int, 32, min=1),
-        "cell": Param(str, "lstm", choices=("lstm", "gru")),
-        "batch_size": Param(int, 128, min=1),
-        "lr": Param(float, 0.005, min=0.0, min_inclusive=False, help="Adam learning rate (peak, with the cosine schedule)"),
+        "epochs": positive(8),
+        "n_train": at_least(10, 20000, "training pairs"),
+        "n_test": positive(1000, "test pairs"),
+        "units": positive(128, "recurrent units (thought-vector size)"),
+        "embed_dim": positive(32),
+        "cell": choice("lstm", ("lstm", "gru")),
+        "batch_size": positive(128),
+        "lr": learning_rate(0.005, "Adam learning rate (peak, with the cosine schedule)"),
         **_TRAINING_PARAMS,
     },
     budgets={
@@ -119,16 +119,16 @@ def digit_copy_task(n: int, min_len: int, max_len: int, rng: np.random.Generator
     section="Day3 Section5",
     tags=("keras", "seq2seq", "attention"),
     params={
-        "epochs": Param(int, 9, min=1),
-        "n_train": Param(int, 10000, min=10, help="training strings"),
-        "n_test": Param(int, 1000, min=10),
-        "min_len": Param(int, 3, min=1, help="shortest input"),
-        "max_len": Param(int, 24, min=2, help="longest input"),
-        "units": Param(int, 64, min=1, help="recurrent units (thought-vector size)"),
-        "embed_dim": Param(int, 16, min=1),
-        "batch_size": Param(int, 128, min=1),
-        "lr": Param(float, 0.005, min=0.0, min_inclusive=False),
-        "scores": Param(str, "none,additive,dot", help="comma-separated models to train: none, additive, dot"),
+        "epochs": positive(9),
+        "n_train": at_least(10, 10000, "training strings"),
+        "n_test": at_least(10, 1000),
+        "min_len": positive(3, "shortest input"),
+        "max_len": at_least(2, 24, "longest input"),
+        "units": positive(64, "recurrent units (thought-vector size)"),
+        "embed_dim": positive(16),
+        "batch_size": positive(128),
+        "lr": learning_rate(0.005),
+        "scores": text("none,additive,dot", "comma-separated models to train: none, additive, dot"),
         **_TRAINING_PARAMS,
     },
     budgets={"smoke": {"epochs": 1, "n_train": 128, "n_test": 40, "units": 8}, "quick": {"epochs": 9}, "full": {"epochs": 20, "n_train": 30000, "max_len": 40}},
@@ -164,7 +164,7 @@ def attention(ctx):
     _, keras = ctx.keras()
     accuracy_by_kind, heat = {}, None
     for kind in kinds:
-        keras.utils.set_random_seed(ctx.seed)
+        ctx.reseed()
         model, weights_model = build_seq2seq(len(vocab), len(vocab), embed_dim=p["embed_dim"], units=p["units"],
                                              attention=None if kind == "none" else kind, unroll=p["unroll"], name=f"s2s_{kind}")  # fmt: skip
         _compile(model, p, len(src_train))

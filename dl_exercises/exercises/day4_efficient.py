@@ -13,7 +13,7 @@ import gc
 
 import numpy as np
 
-from ..registry import Param, exercise
+from ..registry import at_least, exercise, flag, positive
 
 # MobileNet paper (Howard et al. 2017), Table 6: width multiplier -> (million mult-adds, million params), 224×224
 PAPER_WIDTH_TABLE = {1.0: (569, 4.2), 0.75: (325, 2.6), 0.5: (149, 1.3), 0.25: (41, 0.5)}
@@ -26,14 +26,14 @@ PAPER_WIDTH_TABLE = {1.0: (569, 4.2), 0.75: (325, 2.6), 0.5: (149, 1.3), 0.25: (
     section="Day4 Section3",
     tags=("keras", "cnn"),
     params={
-        "d_k": Param(int, 3, min=1, help="kernel size D_K"),
-        "m": Param(int, 512, min=1, help="input channels M"),
-        "n": Param(int, 512, min=1, help="output channels N"),
-        "d_f": Param(int, 14, min=1, help="feature map size D_F"),
-        "reference": Param(bool, True, help="build keras.applications.MobileNet and compare parameters"),
+        "d_k": positive(3, "kernel size D_K"),
+        "m": positive(512, "input channels M"),
+        "n": positive(512, "output channels N"),
+        "d_f": positive(14, "feature map size D_F"),
+        "reference": flag(True, "build keras.applications.MobileNet and compare parameters"),
     },
     budgets={"smoke": {"reference": False}},
-    course={"params": (4253864, "keras.applications.MobileNet(weights=None), α = 1, 224×224, 1000 classes")},
+    references={"params": (4253864, "keras.applications.MobileNet(weights=None), α = 1, 224×224, 1000 classes")},
 )
 def mobilenet_exercise(ctx):
     """Standard vs depthwise separable conv cost (course eq. 3, 6), counted on real layers; MobileNet params (Day4 Section3)."""
@@ -115,13 +115,13 @@ def mobilenet_exercise(ctx):
     section="Day4 Section3",
     tags=("keras", "cnn"),
     params={
-        "k0": Param(int, 64, min=1, help="channels entering the dense block"),
-        "growth_rate": Param(int, 32, min=1, help="growth rate k"),
-        "layers": Param(int, 6, min=1, help="layers in the demonstration dense block"),
-        "reference": Param(bool, True, help="build keras.applications.DenseNet121 and compare parameters"),
+        "k0": positive(64, "channels entering the dense block"),
+        "growth_rate": positive(32, "growth rate k"),
+        "layers": positive(6, "layers in the demonstration dense block"),
+        "reference": flag(True, "build keras.applications.DenseNet121 and compare parameters"),
     },
     budgets={"smoke": {"reference": False}},
-    course={"params": (8062504, "keras.applications.DenseNet121(weights=None), 224×224, 1000 classes")},
+    references={"params": (8062504, "keras.applications.DenseNet121(weights=None), 224×224, 1000 classes")},
 )
 def densenet_exercise(ctx):
     """Channels k0 + k·(l − 1) into each layer of a dense block, transitions, DenseNet-121 params (Day4 Section3)."""
@@ -172,13 +172,13 @@ def densenet_exercise(ctx):
     title="Batch, Layer, Instance and Group normalization",
     title_ja="Batch / Layer / Instance 正規化",
     section="Day4 Section3",
-    tags=("numpy", "keras", "bench:normalization"),
+    tags=("numpy", "keras"),
     params={
-        "batch": Param(int, 4, min=2, help="N of the demonstration tensor"),
-        "size": Param(int, 5, min=1, help="H = W"),
-        "channels": Param(int, 6, min=1, help="C"),
-        "groups": Param(int, 2, min=1, help="groups of group normalization (must divide C)"),
-        "eps": Param(float, 1e-3, min=0.0, min_inclusive=False, help="ε inside the square root"),
+        "batch": at_least(2, 4, "N of the demonstration tensor"),
+        "size": positive(5, "H = W"),
+        "channels": positive(6, "C"),
+        "groups": positive(2, "groups of group normalization (must divide C)"),
+        "eps": positive(1e-3, "ε inside the square root"),
     },
 )
 def normalization_exercise(ctx):

@@ -13,9 +13,9 @@ import time
 
 import numpy as np
 
-from ..registry import Param, exercise
+from ..registry import at_least, exercise, flag, fraction, non_negative, positive, text
 
-# XLA or not (DESIGN.md: measure, then decide). Quick model (2+2 layers, d_model 64,
+# XLA or not (measure, then decide). Quick model (2+2 layers, d_model 64,
 # batch 64, dates), one process training a jit_compile=True and a False copy in
 # alternating epochs on the shared 2-core machine (load average 11-15), three times:
 #   64-step epochs:  XLA/plain median steps/s ratio 0.60 (plain 9.9-12.9, XLA 5.8-6.5)
@@ -35,24 +35,23 @@ _XLA_NOTE = "jit_compile=False: XLA measured 0.6-1.9× (median of three 1.0×) t
     data=("dates", "enja"),
     tags=("keras", "attention", "seq2seq", "transformer"),
     params={
-        "epochs": Param(int, 5, min=1, help="training epochs"),
-        "n_train": Param(int, 40000, min=10, help="training pairs (enja: at most 50,000)"),
-        "n_test": Param(int, 1000, min=1, help="held-out pairs decoded for the metrics (enja: at most 500)"),
-        "num_layers": Param(int, 2, min=1, help="encoder and decoder layers (the paper: 6)"),
-        "d_model": Param(int, 64, min=2, help="model width (the paper: 512)"),
-        "num_heads": Param(int, 4, min=1, help="attention heads (the paper: 8)"),
-        "d_ff": Param(int, 128, min=1, help="FFN inner width (the paper: 2048)"),
-        "dropout": Param(float, 0.0, min=0.0, max=0.9, help="dropout rate (the paper: 0.1; 0 on dates, whose fresh data needs no regularizer)"),
-        "batch_size": Param(int, 64, min=1, help="pairs per step"),
-        "warmup_steps": Param(int, 400, min=1, help="linear warm-up steps of the paper's schedule (the paper: 4000)"),
-        "lr_scale": Param(float, 1.0, min=0.0, min_inclusive=False, help="multiplies the paper's learning-rate schedule"),
-        "label_smoothing": Param(float, 0.0, min=0.0, max=0.5, help="label smoothing ε (the paper: 0.1)"),
-        "beam_width": Param(int, 4, min=1, help="beam width for beam-search decoding (1 = greedy only)"),
-        "share_embeddings": Param(bool, False, help="one embedding table for source and target (as the course's example 5.1)"),
-        "jit_compile": Param(bool, False, help="compile the training step with XLA"),
-        "max_train_minutes": Param(float, 0.0, min=0.0, help="stop training after this many minutes (0 = run every epoch); "
-                                   "where it stops depends on the machine, so runs with it are not reproducible"),
-        "data_dir": Param(str, "", help="enja only: directory holding train/dev/test .en/.ja (default: cache or $DLX_DATA_DIR)"),
+        "epochs": positive(5, "training epochs"),
+        "n_train": at_least(10, 40000, "training pairs (enja: at most 50,000)"),
+        "n_test": positive(1000, "held-out pairs decoded for the metrics (enja: at most 500)"),
+        "num_layers": positive(2, "encoder and decoder layers (the paper: 6)"),
+        "d_model": at_least(2, 64, "model width (the paper: 512)"),
+        "num_heads": positive(4, "attention heads (the paper: 8)"),
+        "d_ff": positive(128, "FFN inner width (the paper: 2048)"),
+        "dropout": fraction(0.0, "dropout rate (the paper: 0.1; 0 on dates, whose fresh data needs no regularizer)", upper=0.9),
+        "batch_size": positive(64, "pairs per step"),
+        "warmup_steps": positive(400, "linear warm-up steps of the paper's schedule (the paper: 4000)"),
+        "lr_scale": positive(1.0, "multiplies the paper's learning-rate schedule"),
+        "label_smoothing": fraction(0.0, "label smoothing ε (the paper: 0.1)", upper=0.5),
+        "beam_width": positive(4, "beam width for beam-search decoding (1 = greedy only)"),
+        "share_embeddings": flag(False, "one embedding table for source and target (as the course's example 5.1)"),
+        "jit_compile": flag(False, "compile the training step with XLA"),
+        "max_train_minutes": non_negative(0.0, "stop training after this many minutes (0 = run every epoch); "),
+        "data_dir": text("", "enja only: directory holding train/dev/test .en/.ja (default: cache or $DLX_DATA_DIR)"),
     },
     budgets={
         "smoke": {"epochs": 1, "n_train": 256, "n_test": 32, "d_model": 16, "num_heads": 2, "d_ff": 32,
@@ -62,7 +61,7 @@ _XLA_NOTE = "jit_compile=False: XLA measured 0.6-1.9× (median of three 1.0×) t
                  "d_ff": 1024, "batch_size": 128, "warmup_steps": 4000, "label_smoothing": 0.1, "dropout": 0.1},
     },
     targets={"quick": {"sequence_accuracy": ">= 0.99"}},
-    course={"bleu": (35.9, "small_parallel_enja valid BLEU after 15 epochs on a GPU (SYLLABUS.md, day4.transformer)", "enja")},
+    course={"bleu": (35.9, "Day4 Section5 Transformer lab: small_parallel_enja valid BLEU after 15 epochs on a GPU", "enja")},
 )
 def transformer(ctx):
     """Train an encoder–decoder Transformer with teacher forcing; decode greedily and by beam search (Day4 Section5)."""
@@ -133,13 +132,13 @@ def transformer(ctx):
         beam = beam_search_decode(log_probs_fn, len(src_test), max_target, beam_width=p["beam_width"])
         beam_s = time.perf_counter() - start
         beam_hyps = [join(tgt_vocab.decode(row)) for row in beam]
-        ctx.metric(f"beam_{seq_name}", round(_accuracies(beam, tgt_test[:, 1:])[0], 4),
-                   note=f"beam width {p['beam_width']}")
+        beam_acc = ctx.metric(f"beam_{seq_name}", round(_accuracies(beam, tgt_test[:, 1:])[0], 4),
+                              note=f"beam width {p['beam_width']}")
     if name == "enja":
         _report_bleu(ctx, hyps, refs, beam_hyps, p)
     rows = [["greedy", round(seq_acc, 4), round(tok_acc, 4), round(greedy_s, 2)]]
     if beam_hyps is not None:
-        rows.append([f"beam {p['beam_width']}", ctx.result.metrics[f"beam_{seq_name}"].value, "", round(beam_s, 2)])
+        rows.append([f"beam {p['beam_width']}", beam_acc, "", round(beam_s, 2)])
     ctx.table(f"Decoding {len(hyps)} held-out {name} pairs", ["decoder", "sequence acc", "token acc", "time s"], rows)
     sources = [str(x) for x in data.x_test]
     shown = range(min(6, len(hyps)))
