@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pytest
 
-keras = pytest.importorskip("keras")
+import keras  # noqa: E402
 
 from dl_exercises.nn import MultiHeadAttention, PositionalEncoding  # noqa: E402
 from dl_exercises.nn.attention import look_ahead_mask, padding_mask, scaled_dot_product_attention  # noqa: E402

@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pytest
 
-keras = pytest.importorskip("keras")
+import keras  # noqa: E402
 
 from dl_exercises.nn.decoding import beam_search_decode, greedy_decode, sequence_log_prob  # noqa: E402
 from dl_exercises.nn.transformer import (  # noqa: E402

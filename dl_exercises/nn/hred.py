@@ -72,6 +72,9 @@ class RepeatOverTime(keras.layers.Layer):
         (batch, T, d).
     """
 
+    def build(self, vector_shape, like_shape=None):
+        self.built = True
+
     def call(self, vector, like):
         shape = ops.shape(like)
         return ops.broadcast_to(ops.expand_dims(vector, 1), (shape[0], shape[1], ops.shape(vector)[-1]))

@@ -46,8 +46,8 @@ class RNNAttention(keras.layers.Layer):
     def build(self, query_shape, value_shape=None, value_mask_shape=None):
         value_shape = value_shape or query_shape
         if self.score == "additive":
-            self.query_dense = keras.layers.Dense(self.units, use_bias=False, name="W_q")
-            self.key_dense = keras.layers.Dense(self.units, use_bias=False, name="W_k")
+            self.query_dense = keras.layers.Dense(self.units, use_bias=False, name="W_q", dtype=self.dtype_policy)
+            self.key_dense = keras.layers.Dense(self.units, use_bias=False, name="W_k", dtype=self.dtype_policy)
             self.query_dense.build(query_shape)
             self.key_dense.build(value_shape)
             self.v = self.add_weight(name="v", shape=(self.units,), initializer="glorot_uniform")

@@ -56,7 +56,7 @@ class AddNorm(keras.layers.Layer):
         self.epsilon = float(epsilon)
 
     def build(self, input_shape):
-        self.dropout_layer = keras.layers.Dropout(self.dropout)
+        self.dropout_layer = keras.layers.Dropout(self.dropout, dtype=self.dtype_policy)
         self.norm = keras.layers.LayerNormalization(epsilon=self.epsilon, name="layer_norm", dtype=self.dtype_policy)
         self.norm.build(input_shape[0])
         self.built = True
@@ -252,7 +252,7 @@ class TokenEmbedding(keras.layers.Layer):
         self.positional_encoding = PositionalEncoding(self.max_steps, self.d_model, name="positional_encoding",
                                                       dtype=self.dtype_policy)
         self.positional_encoding.build(tuple(input_shape) + (self.d_model,))
-        self.dropout_layer = keras.layers.Dropout(self.dropout)
+        self.dropout_layer = keras.layers.Dropout(self.dropout, dtype=self.dtype_policy)
         self.built = True
 
     def call(self, token_ids, training=None):

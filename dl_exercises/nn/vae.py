@@ -35,8 +35,11 @@ class Sampling(keras.layers.Layer):
         self.seed = seed
         self.seed_generator = keras.random.SeedGenerator(seed)
 
+    def build(self, mean_shape, log_var_shape=None):
+        self.built = True
+
     def call(self, mean, log_var):
-        eps = keras.random.normal(ops.shape(mean), seed=self.seed_generator)
+        eps = keras.random.normal(ops.shape(mean), dtype=self.compute_dtype, seed=self.seed_generator)
         return mean + ops.exp(0.5 * log_var) * eps
 
     def compute_output_shape(self, mean_shape, log_var_shape=None):
@@ -65,6 +68,9 @@ class KLDivergence(keras.layers.Layer):
         if beta < 0:
             raise ValueError(f"beta must be non-negative. Received: beta={beta}")
         self.beta = beta
+
+    def build(self, mean_shape, log_var_shape=None):
+        self.built = True
 
     def call(self, mean, log_var):
         kl = -0.5 * ops.sum(1.0 + log_var - ops.square(mean) - ops.exp(log_var), axis=-1)
