@@ -27,7 +27,8 @@ from .errors import UsageError
 from .scratch.detection import INTERPOLATIONS, box_iou, nms
 from .scratch.detection import mean_average_precision as _map_checked
 
-__all__ = ["DetectionInputError", "INTERPOLATIONS", "box_iou", "mean_average_precision", "nms"]
+__all__ = ["DetectionInputError", "INTERPOLATIONS", "box_iou", "cocoeval_average_precision", "mean_average_precision",
+           "nms"]
 
 
 class DetectionInputError(UsageError, ValueError):
@@ -72,6 +73,77 @@ def mean_average_precision(
         raise DetectionInputError("ground_truths hold no box: mAP is undefined without ground truth")
     result = _map_checked(gts, dets, threshold, interpolation)
     return {"mAP": float(result["mAP"]), "AP": {int(k): float(v) for k, v in result["AP"].items()}}
+
+
+def cocoeval_average_precision(ground_truths, detections, iou_threshold: float = 0.5,
+                               interpolation: str = "coco101") -> dict[int, float]:
+    """AP per class from pycocotools' COCOeval, configured to compute what ``mean_average_precision`` does.
+
+    COCOeval's defaults differ in four ways, each undone here: ten IoU thresholds (here one:
+    ``iou_threshold``); area ranges with "all" = [0, 1e10] px² (here one range holding every box);
+    at most 100 detections per image and class (here all of them); and recall points from
+    ``np.linspace(0, 1, 101)``, ten of which lie a hair above their decimal (0.35000000000000003, …),
+    so a recall of exactly 0.35 misses that point (here the exact decimals i/100, or i/10 for
+    ``"voc11"``; for ``"all"`` the points k/n_c, k = 1 … n_c, of each class's n_c ground truths, at
+    which the all-point step curve changes). COCOeval also matches at IoU ≥ min(t, 1 − 1e−10).
+
+    Args:
+        ground_truths, detections, iou_threshold, interpolation: as ``mean_average_precision``.
+    Returns:
+        {label: AP} for the labels that have ground truth.
+    Raises:
+        ImportError: pycocotools is not installed.
+    """
+    import contextlib
+    import io
+
+    from pycocotools.coco import COCO
+    from pycocotools.cocoeval import COCOeval
+
+    if not isinstance(interpolation, str) or interpolation not in INTERPOLATIONS:
+        raise DetectionInputError(
+            f"interpolation must be one of {', '.join(INTERPOLATIONS)}, Received: interpolation={interpolation!r}")
+    gts = _images(ground_truths, "ground_truths", with_scores=False)
+    dets = _images(detections, "detections", with_scores=True)
+    images, annotations, results = [], [], []
+    for i, (g, d) in enumerate(zip(gts, dets), start=1):
+        images.append({"id": i})
+        for b, label in zip(g["boxes"], g["labels"]):
+            w, h = float(b[2] - b[0]), float(b[3] - b[1])
+            annotations.append({"id": len(annotations) + 1, "image_id": i, "category_id": int(label),
+                                "bbox": [float(b[0]), float(b[1]), w, h], "area": w * h, "iscrowd": 0})
+        for b, label, score in zip(d["boxes"], d["labels"], d["scores"]):
+            results.append({"image_id": i, "category_id": int(label), "score": float(score),
+                            "bbox": [float(b[0]), float(b[1]), float(b[2] - b[0]), float(b[3] - b[1])]})
+    labels = sorted({int(a["category_id"]) for a in annotations})
+    counts = {l: sum(a["category_id"] == l for a in annotations) for l in labels}
+    per_class: dict[int, float] = {}
+    if not results:
+        return {l: 0.0 for l in labels}
+    groups = [(labels, _points(interpolation))] if interpolation != "all" else [
+        ([l], np.arange(1, counts[l] + 1) / counts[l]) for l in labels]
+    with contextlib.redirect_stdout(io.StringIO()):
+        coco_gt = COCO()
+        coco_gt.dataset = {"images": images, "annotations": annotations,
+                           "categories": [{"id": l} for l in sorted(set(labels) | {r["category_id"] for r in results})]}
+        coco_gt.createIndex()
+        coco_dt = coco_gt.loadRes(results)
+        for cats, points in groups:
+            ev = COCOeval(coco_gt, coco_dt, "bbox")
+            ev.params.catIds = cats
+            ev.params.iouThrs = np.array([float(iou_threshold)])
+            ev.params.recThrs = points
+            ev.params.areaRng, ev.params.areaRngLbl = [[0.0, 1e18]], ["all"]
+            ev.params.maxDets = [max(len(results), 1)]
+            ev.evaluate()
+            ev.accumulate()
+            precision = ev.eval["precision"][0, :, :, 0, 0]  # recall points × classes
+            per_class.update({l: float(precision[:, k].mean()) for k, l in enumerate(cats)})
+    return per_class
+
+
+def _points(interpolation: str) -> np.ndarray:
+    return np.arange(11) / 10.0 if interpolation == "voc11" else np.arange(101) / 100.0
 
 
 def _images(entries, name: str, with_scores: bool) -> list[dict[str, np.ndarray]]:

@@ -19,11 +19,11 @@ def tiny_ssd(input_shape=(64, 64, 3), num_classes: int = 3, boxes_per_location=(
              name: str = "tiny_ssd") -> keras.Model:
     """Build the tiny SSD.
 
-    Backbone: conv(w/2)–pool–conv(w)–pool–conv(2w)–pool–conv(2w) gives the first map (S/8); two stride-2
-    convs give the next (S/16, S/32). Convolutions are 3×3, "same", BatchNorm + ReLU.
+    Backbone: conv(w/2)–pool–conv(w)–pool–conv(2w) gives the first map (S/4); two stride-2
+    convs give the next (S/8, S/16). Convolutions are 3×3, "same", BatchNorm + ReLU.
 
     Args:
-        input_shape: (S, S, channels), S divisible by 32.
+        input_shape: (S, S, channels), S divisible by 16.
         num_classes: C object classes (the background is added).
         boxes_per_location: default boxes at each location of the three maps.
         width: channels of the second backbone stage.
@@ -33,8 +33,8 @@ def tiny_ssd(input_shape=(64, 64, 3), num_classes: int = 3, boxes_per_location=(
         A = Σ_k f_k²·boxes_per_location_k, f_k = ``feature_sizes(S)``.
     """
     size = input_shape[0]
-    if input_shape[1] != size or size % 32:
-        raise ValueError(f"tiny_ssd: square input with a side divisible by 32 needed, Received: input_shape={input_shape}")
+    if input_shape[1] != size or size % 16:
+        raise ValueError(f"tiny_ssd: square input with a side divisible by 16 needed, Received: input_shape={input_shape}")
     if len(boxes_per_location) != 3 or min(boxes_per_location) < 1 or num_classes < 1:
         raise ValueError(f"tiny_ssd: three maps with at least one box each and num_classes >= 1 needed, Received: "
                          f"boxes_per_location={boxes_per_location}, num_classes={num_classes}")
@@ -49,8 +49,7 @@ def tiny_ssd(input_shape=(64, 64, 3), num_classes: int = 3, boxes_per_location=(
     x = layers.MaxPooling2D(name=f"{name}_pool1")(x)
     x = conv(x, width, 1, "stage2")
     x = layers.MaxPooling2D(name=f"{name}_pool2")(x)
-    x = conv(x, 2 * width, 1, "stage3")
-    x = layers.MaxPooling2D(name=f"{name}_pool3")(x)
+    x = conv(x, width, 1, "stage2b")
     maps = [conv(x, 2 * width, 1, "map1")]
     maps.append(conv(maps[-1], 2 * width, 2, "map2"))
     maps.append(conv(maps[-1], 2 * width, 2, "map3"))
@@ -66,8 +65,8 @@ def tiny_ssd(input_shape=(64, 64, 3), num_classes: int = 3, boxes_per_location=(
 
 
 def feature_sizes(image_size: int) -> tuple[int, int, int]:
-    """f_1, f_2, f_3 of ``tiny_ssd``'s three maps for an S×S input: S/8, S/16, S/32."""
-    return image_size // 8, image_size // 16, image_size // 32
+    """f_1, f_2, f_3 of ``tiny_ssd``'s three maps for an S×S input: S/4, S/8, S/16."""
+    return image_size // 4, image_size // 8, image_size // 16
 
 
 def smooth_l1(x):
