@@ -6,7 +6,6 @@ import json
 
 import typer
 
-from .. import datasets
 from ..errors import DlxError, UsageError
 from .common import handle_errors
 
@@ -17,6 +16,8 @@ data_app = typer.Typer(help="Data sets: which exist, where each is cached, fetch
 @handle_errors
 def data_list(as_json: bool = typer.Option(False, "--json", help="print JSON on stdout")) -> None:
     """Each data set, whether it is available here, and from where (or how to get it)."""
+    from .. import datasets
+
     rows = []
     for info in datasets.all_datasets():
         ok, where = info.status()
@@ -35,6 +36,8 @@ def data_list(as_json: bool = typer.Option(False, "--json", help="print JSON on 
 @handle_errors
 def data_fetch(name: str = typer.Argument(..., help="data set to download into the cache")) -> None:
     """Download a data set into dlx's cache (sha256 checked; an interrupted download leaves nothing)."""
+    from .. import datasets
+
     info = datasets.get(name)
     if info.fetch is None:
         raise UsageError(f"{name} needs no download ({info.status()[1]})")
@@ -49,6 +52,7 @@ def data_fetch(name: str = typer.Argument(..., help="data set to download into t
 @handle_errors
 def data_verify() -> None:
     """Check the sha256 of every cached file; exit 1 if any is corrupted."""
+    from .. import datasets
     from . import render
 
     rows = []

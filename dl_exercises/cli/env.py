@@ -6,13 +6,14 @@ import json
 
 import typer
 
-from ..runtime import environment
 from .common import handle_errors
 
 
 @handle_errors
 def env_command(as_json: bool = typer.Option(False, "--json", help="print JSON on stdout")) -> None:
     """Show dlx, Python, TensorFlow and Keras versions, backend, devices and thread settings."""
+    from ..runtime import environment
+
     info = environment(tf_loaded=True)
     if as_json:
         typer.echo(json.dumps(info, indent=2))

@@ -1,0 +1,127 @@
+"""``dlx bench speed``: how fast dlx trains on this machine, as ratios measured side by side in one run.
+
+For an MLP, the course's DeepConvNet and the quick Transformer: training
+steps/s of dlx's own path (``model.fit`` with dlx's progress and NaN-guard
+callbacks) against a hand-written ``tf.function`` step on the same model and
+batches (goal ≥ 0.9×), mixed bfloat16 against float32 where the CPU computes
+bfloat16 natively, XLA on against off; and the models' achieved GFLOP/s as a
+fraction of a matrix-multiply peak measured in the same run.
+"""
+
+from __future__ import annotations
+
+from ..registry import exercise, positive, text
+
+MODELS = ("mlp", "cnn", "transformer")
+
+
+@exercise(
+    "bench.speed",
+    title="Training speed: dlx's path vs a hand-written step, float32 vs bfloat16, XLA, share of the matmul peak",
+    title_ja="学習速度の計測 (dlx の学習経路・手書きの学習ステップ・bfloat16・XLA)",
+    section="Day4 Section3 (高速化技術)",
+    data=("mnist", "mnist5k", "dates"),
+    tags=("bench", "keras", "speed"),
+    params={
+        "steps": positive(30, "training steps per timed epoch"),
+        "epochs": positive(3, "epochs per dlx measurement (the first, which traces, is not timed)"),
+        "peak_n": positive(2048, "matrix size of the matmul peak"),
+        "models": text(",".join(MODELS), "comma-separated, of: " + ", ".join(MODELS)),
+    },
+    budgets={"smoke": {"steps": 2, "epochs": 2, "peak_n": 256, "models": "mlp"}, "quick": {},
+             "full": {"steps": 100, "epochs": 4}},
+)
+def speed_suite(ctx):
+    """One table: model | path | precision | XLA | steps/s | × dlx float32 | GFLOP/s | share of peak (Day4 Section3)."""
+    from ..nn.course_cnns import deep_cnn
+    from ..nn.course_examples import keras_mnist_mlp
+    from ..nn.flops import count_multiply_adds
+    from ..studies import speed
+    from ..train.layout import load_images
+    from ..train.precision import native_bfloat16, precision_policy
+
+    from ..errors import UsageError
+
+    p = ctx.params
+    chosen = [m.strip() for m in p["models"].split(",") if m.strip()]
+    if not chosen or set(chosen) - set(MODELS):
+        raise UsageError(f"--set models={p['models']}: choose from {', '.join(MODELS)}")
+    tf, keras = ctx.keras()
+    bf16 = native_bfloat16()
+    peaks = {"float32": ctx.metric("matmul_peak_float32_gflops", speed.rate(speed.matmul_peak_gflops("float32", p["peak_n"])),
+                                   "GFLOP/s", note=f"{p['peak_n']}² tf.matmul, best of three")}
+    if bf16:
+        peaks["mixed_bfloat16"] = ctx.metric(
+            "matmul_peak_bfloat16_gflops", speed.rate(speed.matmul_peak_gflops("bfloat16", p["peak_n"])), "GFLOP/s",
+            note=f"{p['peak_n']}² tf.matmul in bfloat16")
+
+    x_flat, y_mnist, _, _, _ = load_images(ctx, 4000, 100, "flat")
+    x_img = x_flat.reshape(-1, 28, 28, 1)
+    sce = keras.losses.SparseCategoricalCrossentropy
+    cases = {"mlp": lambda: ("MLP 784-512-512-10", lambda: keras_mnist_mlp("speed_mlp"), x_flat, y_mnist, 128, sce()),
+             "cnn": lambda: ("DeepConvNet", lambda: deep_cnn(name="speed_deep_cnn"), x_img, y_mnist, 100,
+                             sce(from_logits=True)),
+             "transformer": lambda: _transformer_case(ctx)}
+    rows = []
+    for key in chosen:
+        label, build, x, y, batch, loss = cases[key]()
+        flops_per_sample = None
+        steps = min(p["steps"], len(y) // batch)
+        configs = [("dlx fit", "float32", False), ("hand-written tf.function", "float32", False)]
+        if bf16:
+            configs.append(("dlx fit", "mixed_bfloat16", False))
+        configs.append(("dlx fit", "float32", True))
+        base = None
+        for path, precision, xla in configs:
+            ctx.reseed()
+            with precision_policy(precision):
+                model = build()
+            if flops_per_sample is None and key != "transformer":
+                flops_per_sample = count_multiply_adds(model)
+            optimizer = keras.optimizers.Adam(1e-3)
+            name = f"{label}, {path}, {precision}{', XLA' if xla else ''}"
+            with ctx.training():
+                if path == "dlx fit":
+                    model.compile(optimizer, loss, jit_compile=xla)
+                    rate = speed.fit_steps_per_s(ctx, model, x, y, batch, steps, name, epochs=p["epochs"])
+                else:
+                    rate = speed.handwritten_steps_per_s(model, loss, optimizer, x, y, batch, steps, jit=xla)
+            base = base or rate
+            gflops = speed.training_flops_per_step(flops_per_sample, batch) * rate / 1e9 if flops_per_sample else None
+            peak = peaks.get(precision)
+            rows.append([label, path, precision, "on" if xla else "off", speed.rate(rate), round(rate / base, 2),
+                         "—" if gflops is None else speed.rate(gflops),
+                         "—" if gflops is None or not peak else f"{100 * gflops / peak:.1f}%"])
+            if path == "hand-written tf.function":
+                ctx.metric(f"{key}_dlx_over_handwritten", round(base / rate, 3),
+                           note="steps/s of dlx's fit over the hand-written step, float32, XLA off")
+            elif precision == "mixed_bfloat16":
+                ctx.metric(f"{key}_bfloat16_speedup", round(rate / base, 3), note="mixed bfloat16 over float32, dlx fit")
+            elif xla:
+                ctx.metric(f"{key}_xla_speedup", round(rate / base, 3), note="XLA on over off, dlx fit, float32")
+            else:
+                ctx.metric(f"{key}_steps_per_s", speed.rate(rate), "steps/s", note=f"batch {batch}, float32, XLA off")
+    ctx.table("training steps/s on this machine (one process, side by side; the first epoch, which traces, untimed)",
+              ["model", "path", "precision", "XLA", "steps/s", "× dlx float32", "GFLOP/s", "share of matmul peak"], rows)
+    ctx.note("GFLOP/s counts 2 FLOPs per multiply-add of the forward pass and twice that for the backward pass "
+             "(conv and dense layers only); the peak is the same precision's matmul peak.")
+    if not bf16:
+        ctx.note("no native bfloat16 here (no amx_bf16 / avx512_bf16, no GPU), so mixed bfloat16 was not measured")
+
+
+def _transformer_case(ctx):
+    """The quick day4.transformer model on the dates data, at the exercise's own quick settings."""
+    from ..nn.transformer import MaskedSparseCrossentropy, build_transformer
+    from ..registry import get_exercise
+
+    q = get_exercise("day4.transformer").params_for("quick")
+    data = ctx.load_data("dates", n_train=4000, n_test=10)
+    e = data.extra
+    src, tgt = e["src_train"], e["tgt_train"]
+
+    def build():
+        return build_transformer(len(e["source_vocab"]), len(e["target_vocab"]), num_layers=q["num_layers"],
+                                 d_model=q["d_model"], num_heads=q["num_heads"], d_ff=q["d_ff"], dropout=q["dropout"],
+                                 max_steps=max(src.shape[1], tgt.shape[1]) + 1, name="speed_transformer").model
+
+    return "Transformer (quick)", build, [src, tgt[:, :-1]], tgt[:, 1:], q["batch_size"], MaskedSparseCrossentropy()

@@ -1,0 +1,67 @@
+"""Which floating-point precision a run computes in: float32, or mixed bfloat16 where the hardware has it natively.
+
+Mixed bfloat16 keeps the weights in float32 and computes matmuls and
+convolutions in bfloat16. On CPUs with AMX or AVX512-BF16 (``amx_bf16``,
+``avx512_bf16`` in ``/proc/cpuinfo``) a 2048² matmul ran about 4× float32;
+elsewhere bfloat16 is emulated and slower, so it is used only where native,
+and only by exercises whose measurement showed a gain. The precision that
+ran is recorded in every result's environment (``precision``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from functools import lru_cache
+from pathlib import Path
+
+PRECISIONS = ("auto", "float32", "mixed_bfloat16")
+
+
+@lru_cache(maxsize=1)
+def cpu_flags() -> frozenset[str]:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("flags"):
+                return frozenset(line.split(":", 1)[1].split())
+    except OSError:
+        pass
+    return frozenset()
+
+
+def native_bfloat16() -> bool:
+    """True where bfloat16 matmuls run natively: an AMX / AVX512-BF16 CPU, or a GPU.
+
+    ``DLX_PRECISION=float32`` forces float32 everywhere (to reproduce a machine without it).
+    """
+    if os.environ.get("DLX_PRECISION", "").lower() == "float32":
+        return False
+    if cpu_flags() & {"amx_bf16", "avx512_bf16"}:
+        return True
+    from ..runtime import tf_keras
+
+    tf, _ = tf_keras()
+    return bool(tf.config.list_physical_devices("GPU"))
+
+
+def resolve(choice: str) -> str:
+    """"auto" → "mixed_bfloat16" where native, else "float32"; the other choices as given."""
+    if choice not in PRECISIONS:
+        raise ValueError(f"precision must be one of {', '.join(PRECISIONS)}, Received: precision={choice!r}")
+    if choice == "auto":
+        return "mixed_bfloat16" if native_bfloat16() else "float32"
+    return choice
+
+
+@contextlib.contextmanager
+def precision_policy(policy: str):
+    """Build models under Keras's global dtype policy ``policy`` ("float32" or "mixed_bfloat16"), then restore it."""
+    from ..runtime import tf_keras
+
+    _, keras = tf_keras()
+    previous = keras.config.dtype_policy().name
+    keras.config.set_dtype_policy(policy)
+    try:
+        yield policy
+    finally:
+        keras.config.set_dtype_policy(previous)
