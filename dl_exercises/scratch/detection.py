@@ -65,7 +65,8 @@ def nms(boxes: np.ndarray, scores: np.ndarray, max_output_size: int, iou_thresho
         score_threshold: float = float("-inf")) -> np.ndarray:
     """Greedy non-maximum suppression, with the rules of ``tf.image.non_max_suppression``.
 
-    Candidates are boxes whose score is strictly above ``score_threshold``, taken in
+    Candidates are boxes whose score is strictly above ``score_threshold`` (compared in the
+    scores' floating-point type), taken in
     descending score (equal scores: lower index first). A candidate is dropped when
     its IoU with an already selected box is strictly above ``iou_threshold``
     (IoU equal to the threshold keeps it); selection stops at ``max_output_size`` boxes.
@@ -78,9 +79,12 @@ def nms(boxes: np.ndarray, scores: np.ndarray, max_output_size: int, iou_thresho
         int64 indices into ``boxes`` of the kept boxes, in the order selected (descending score).
     """
     boxes = np.asarray(boxes, dtype=np.float64).reshape(-1, 4)
-    scores = np.asarray(scores, dtype=np.float64).reshape(-1)
+    scores = np.asarray(scores).reshape(-1)
+    if not np.issubdtype(scores.dtype, np.floating):
+        scores = scores.astype(np.float64)
     order = np.argsort(-scores, kind="stable")
-    order = order[scores[order] > score_threshold]
+    # compared in the scores' own precision, as TensorFlow does (0.2 as float32 is not above float32(0.2))
+    order = order[scores[order] > scores.dtype.type(score_threshold)]
     keep: list[int] = []
     if max_output_size <= 0 or len(order) == 0:
         return np.zeros(0, np.int64)
