@@ -1,0 +1,118 @@
+"""Day 4 model compression: quantization, distillation, pruning.
+
+Day4 Section3 (軽量化・高速化技術: 量子化, 蒸留, プルーニング). The runs live in
+``dl_exercises.studies.compression`` (shared with ``bench.compression``), the
+Keras pieces in ``nn.compression``, the number formats in
+``scratch.quantization``. TensorFlow is imported inside the runs only.
+"""
+
+from __future__ import annotations
+
+from ..registry import Param, data_sizes, exercise, fraction, learning_rate, positive, text
+
+_DATA = ("mnist", "mnist5k")
+_KERAS_IO = "keras-io knowledge_distillation example (full MNIST; its own run)"
+
+
+@exercise(
+    "day4.quantization",
+    title="Quantization: float32 → float16 / int8 (Keras quantize, TFLite), and the course's 1-bit weight",
+    title_ja="量子化",
+    section="Day4 Section3",
+    data=_DATA,
+    tags=("keras", "tflite", "compression"),
+    params={
+        **data_sizes(4000, 1000, min_train=100, min_test=50),
+        "cnn_epochs": positive(4, "training epochs of the float32 CNN"),
+        "mlp_epochs": positive(4, "training epochs of the float32 MLP (300-100)"),
+        "batch_size": positive(64, "mini-batch size"),
+        "lr": learning_rate(1e-3, "Adam learning rate"),
+        "calibration": Param(int, 200, "representative training images that calibrate full int8", min=1),
+    },
+    budgets={
+        "smoke": {"n_train": 200, "n_test": 50, "cnn_epochs": 1, "mlp_epochs": 1, "calibration": 10},
+        # quick: mnist5k (4,000 / 1,000), CNN and MLP 4 epochs each; measured in the commit that set it
+        "quick": {},
+        "full": {"n_train": 60000, "n_test": 10000, "cnn_epochs": 10, "mlp_epochs": 10, "calibration": 500},
+    },
+    targets={"quick": {"int8_accuracy_drop": "<= 0.01"}, "full": {"int8_accuracy_drop": "<= 0.01"}},
+)
+def quantization(ctx):
+    """What each precision keeps of a = 0.1, then a trained CNN and MLP in every format: size, accuracy, latency (Day4 Section3)."""
+    from ..studies.compression import run_quantization
+
+    run_quantization(ctx)
+
+
+@exercise(
+    "day4.distillation",
+    title="Distillation: a teacher, a student from scratch and a distilled student at several temperatures",
+    title_ja="蒸留",
+    section="Day4 Section3",
+    data=_DATA,
+    tags=("keras", "compression"),
+    params={
+        **data_sizes(4000, 1000, min_train=100, min_test=50),
+        "members": Param(int, 3, "CNNs in the teacher ensemble", min=1, max=10),
+        "teacher_epochs": positive(5, "training epochs of each teacher member"),
+        "teacher_shift": Param(int, 2, "pixels the teacher's training images are shifted by, at most", min=0, max=8),
+        "student_filters": positive(16, "filters of the student's first convolution (the second has twice as many)"),
+        "student_dense": positive(64, "hidden Dense units of the student"),
+        "student_epochs": positive(10, "training epochs of each student"),
+        "alpha": fraction(0.1, "α: weight of the hard-label cross-entropy (1 − α: the soft term)"),
+        "temperature": Param(float, 4.0, "T of the main distilled student (added to temperatures)", min=0.0,
+                             min_inclusive=False),
+        "temperatures": text("2,4", "comma-separated temperatures T > 0 to compare"),
+        "batch_size": positive(64, "mini-batch size"),
+        "lr": learning_rate(1e-3, "Adam learning rate"),
+    },
+    budgets={
+        "smoke": {"n_train": 200, "n_test": 50, "members": 2, "teacher_epochs": 1, "student_epochs": 1,
+                  "temperatures": "4", "student_filters": 4, "student_dense": 8},
+        "quick": {},
+        "full": {"n_train": 60000, "n_test": 10000, "teacher_epochs": 10, "student_epochs": 20,
+                 "temperatures": "1,2,4,10"},
+    },
+    targets={"quick": {"teacher_minus_distilled": "<= 0.01", "distilled_minus_scratch": ">= 0"},
+             "full": {"teacher_minus_distilled": "<= 0.01", "distilled_minus_scratch": ">= 0"}},
+    references={k: (v, _KERAS_IO) for k, v in (("teacher_accuracy", 0.978), ("scratch_accuracy", 0.978),
+                                                ("distilled_accuracy", 0.969), ("distilled_minus_scratch", -0.009))},
+)
+def distillation(ctx):
+    """Teacher ensemble, student from scratch, distilled students at several T: accuracy and size (Day4 Section3)."""
+    from ..studies.compression import run_distillation
+
+    run_distillation(ctx)
+
+
+@exercise(
+    "day4.pruning",
+    title="Pruning: magnitude pruning 0–95 % by hand, masks held by a callback while fine-tuning",
+    title_ja="プルーニング",
+    section="Day4 Section3",
+    data=_DATA,
+    tags=("keras", "compression"),
+    params={
+        **data_sizes(4000, 1000, min_train=100, min_test=50),
+        "epochs": positive(4, "training epochs of the dense CNN"),
+        "finetune_epochs": Param(int, 2, "fine-tuning epochs after (or while) pruning", min=0),
+        "batch_size": positive(64, "mini-batch size"),
+        "lr": learning_rate(1e-3, "Adam learning rate of the dense training"),
+        "finetune_lr": learning_rate(5e-4, "Adam learning rate of the fine-tuning"),
+        "sparsity": fraction(0.8, "sparsity whose accuracy drop is the target (added to sparsities)",
+                             upper_inclusive=False),
+        "sparsities": text("0,0.5,0.7,0.8,0.9,0.95", "comma-separated sparsities, each in [0, 1)"),
+        "schedule": Param(str, "both", "one_shot, gradual or both", choices=("both", "one_shot", "gradual")),
+    },
+    budgets={
+        "smoke": {"n_train": 200, "n_test": 50, "epochs": 1, "finetune_epochs": 1, "sparsities": "0,0.8"},
+        "quick": {},
+        "full": {"n_train": 60000, "n_test": 10000, "epochs": 10, "finetune_epochs": 4},
+    },
+    targets={"quick": {"accuracy_drop": "<= 0.01"}, "full": {"accuracy_drop": "<= 0.01"}},
+)
+def pruning(ctx):
+    """Prune the trained CNN's smallest weights (0–95 %), one-shot and gradual; nonzeros, zip size, accuracy (Day4 Section3)."""
+    from ..studies.compression import run_pruning
+
+    run_pruning(ctx)
