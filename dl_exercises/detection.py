@@ -1,4 +1,4 @@
-"""Detection metrics a learner can call on their own boxes: IoU, NMS and mean average precision (Day4 物体検知).
+"""Detection metrics a learner can call on their own boxes: IoU, NMS and mean average precision (Day4 Section6 物体検知).
 
     >>> from dl_exercises.detection import mean_average_precision
     >>> gts = [{"boxes": [[0, 0, 10, 10]], "labels": [1]}]
@@ -41,7 +41,7 @@ def mean_average_precision(
     iou_threshold: float = 0.5,
     interpolation: str = "all",
 ) -> dict:
-    """Mean average precision of detections against ground truths (course eq. 12, Day4 物体検知).
+    """Mean average precision of detections against ground truths (course eq. 12, Day4 Section6 物体検知).
 
     Args:
         ground_truths: one entry per image, ``{"boxes": (n, 4), "labels": (n,) ints}``.

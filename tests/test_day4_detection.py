@@ -1,4 +1,4 @@
-"""Day 4 object detection (Day4 物体検知): IoU, NMS, AP/mAP, SSD's boxes and loss, the shapes data, day4.ssd's target.
+"""Day 4 object detection (Day4 Section6 物体検知): IoU, NMS, AP/mAP, SSD's boxes and loss, the shapes data, day4.ssd's target.
 
 Independent references: ``tf.image.non_max_suppression`` (NMS, to exact indices), pycocotools'
 COCOeval configured by this file's own glue (AP, to 1e-12), the SSD paper's 8,732 default boxes

@@ -1,4 +1,4 @@
-"""Day 4 segmentation (Day4 セグメンテーション): SegNet's unpooling, the pixel metrics, receptive fields, the models.
+"""Day 4 segmentation (Day4 Section6 セグメンテーション): SegNet's unpooling, the pixel metrics, receptive fields, the models.
 
 Independent references: ``keras.layers.MaxPooling2D`` and a numpy loop (pooling and unpooling,
 exact), ``keras.metrics.MeanIoU`` and ``keras.metrics.Accuracy`` (1e-6), hand-computed numbers,

@@ -1,4 +1,4 @@
-"""Generated images of circles, squares and triangles for object detection and segmentation (Day4 物体検知・セグメンテーション).
+"""Generated images of circles, squares and triangles for object detection and segmentation (Day4 Section6 物体検知・セグメンテーション).
 
 Each image has a plain dark background with a little uniform noise and one
 to ``max_objects`` shapes that do not touch, each of a random bright colour

@@ -1,6 +1,6 @@
 """Day 4 semantic segmentation: FCN, SegNet, U-Net and dilated convolution on generated shapes.
 
-Day4 セグメンテーション (FCN: transposed convolution and skip sums; SegNet:
+Day4 Section6 セグメンテーション (FCN: transposed convolution and skip sums; SegNet:
 max-unpooling with the pooling indices; U-Net: concatenated skips; dilated
 convolution). Models and pixel metrics live in ``dl_exercises.nn.segmentation``.
 TensorFlow, Keras and matplotlib are imported inside the exercise function only.
@@ -37,11 +37,11 @@ def _figure(plt, images, truth, predictions):
     "day4.segmentation",
     title="Semantic segmentation: FCN, SegNet and U-Net side by side, and dilated convolution's receptive field",
     title_ja="セグメンテーション (FCN, SegNet, U-Net, Dilated convolution)",
-    section="Day4 セグメンテーション",
+    section="Day4 Section6",
     data=("shapes_segmentation",),
     tags=("keras", "segmentation"),
     params={
-        "n_train": positive(1000, "training images"),
+        "n_train": positive(800, "training images"),
         "n_test": positive(300, "held-out test images"),
         "epochs": positive(3, "passes over the training images, for every model"),
         "batch_size": positive(32, "images per step"),
@@ -53,10 +53,10 @@ def _figure(plt, images, truth, predictions):
     budgets={"smoke": {"n_train": 32, "n_test": 8, "epochs": 1},
              "quick": {},
              "full": {"n_train": 4000, "n_test": 1000, "epochs": 10}},
-    targets={"quick": {"unet_mIoU": ">= 0.8"}, "full": {"unet_mIoU": ">= 0.95"}},
+    targets={"quick": {"unet_mIoU": ">= 0.8"}},
 )
 def segmentation(ctx):
-    """FCN, SegNet, U-Net (and a dilated net) trained alike: params, pixel accuracy, mIoU, time (Day4 セグメンテーション)."""
+    """FCN, SegNet, U-Net and a dilated net trained alike: params, pixel accuracy, mIoU, time (Day4 Section6)."""
     from ..nn.segmentation import (BUILDERS, DILATION_RATES, MaxPoolingWithArgmax2D, MaxUnpooling2D, class_iou,
                                    confusion_matrix, mean_iou, measured_receptive_field, pixel_accuracy,
                                    receptive_field)

@@ -1,4 +1,4 @@
-"""Semantic segmentation in Keras: FCN, SegNet, U-Net and a dilated-convolution net (Day4 セグメンテーション).
+"""Semantic segmentation in Keras: FCN, SegNet, U-Net and a dilated-convolution net (Day4 Section6 セグメンテーション).
 
 - **FCN**: a convolutional encoder down to 1/8; 1×1 convolutions score each stage in
   classes; the coarsest scores are upsampled ×2 by transposed convolutions and summed

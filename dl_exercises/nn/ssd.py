@@ -1,4 +1,4 @@
-"""A tiny SSD (Single Shot Detector) and its loss in Keras (Day4 物体検知, SSD).
+"""A tiny SSD (Single Shot Detector) and its loss in Keras (Day4 Section6 物体検知, SSD).
 
 One small convolutional backbone; from three of its feature maps (the finest
 first) a 3×3 convolution predicts, for every default box at every location,

@@ -1,4 +1,4 @@
-"""Detection metrics from scratch (Day4 物体検知): IoU, NMS, TP/FP matching, precision–recall, AP and mAP.
+"""Detection metrics from scratch (Day4 Section6 物体検知): IoU, NMS, TP/FP matching, precision–recall, AP and mAP.
 
 Pure numpy. Boxes are ``(x_min, y_min, x_max, y_max)`` in continuous
 coordinates: a box's area is ``(x_max − x_min)·(y_max − y_min)``, with no

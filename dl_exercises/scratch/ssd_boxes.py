@@ -1,4 +1,4 @@
-"""SSD's default boxes, matching, box encoding and loss, from scratch (Day4 物体検知, SSD: Single Shot Detector).
+"""SSD's default boxes, matching, box encoding and loss, from scratch (Day4 Section6 物体検知, SSD: Single Shot Detector).
 
 Pure numpy. Coordinates are relative to the image (0 … 1). Default boxes are
 kept in centre form ``(cx, cy, w, h)``; ground truths and detections in
