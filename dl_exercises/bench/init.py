@@ -10,15 +10,5 @@ from __future__ import annotations
 from ..registry import exercise
 from ..studies import init_grid
 
-
-@exercise(
-    "bench.init",
-    title="Weight initialisation × activation",
-    title_ja="重みの初期値と活性化関数",
-    section="Day2 Section1",
-    tags=("bench", "numpy", "keras"),
-    **init_grid.DECLARATION,
-)
-def init_suite(ctx):
-    """One table: activation | init | numpy and Keras accuracy | course accuracy (Day2 Section1)."""
-    init_grid.run_init_grid(ctx)
+exercise("bench.init", title="Weight initialisation × activation", title_ja="重みの初期値と活性化関数",
+         **init_grid.DECLARATION)(init_grid.run_init_grid)

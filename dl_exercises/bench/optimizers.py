@@ -10,15 +10,5 @@ from __future__ import annotations
 from ..registry import exercise
 from ..studies import optimizers
 
-
-@exercise(
-    "bench.optimizers",
-    title="Optimizers: course update rules vs keras.optimizers",
-    title_ja="学習率最適化手法の比較",
-    section="Day2 Section2",
-    tags=("bench", "numpy", "keras"),
-    **optimizers.DECLARATION,
-)
-def optimizers_suite(ctx):
-    """One table: optimizer | implementation | final train acc | test acc | time | course test acc (Day2 Section2)."""
-    optimizers.run_optimizer_comparison(ctx)
+exercise("bench.optimizers", title="Optimizers: course update rules vs keras.optimizers", title_ja="学習率最適化手法の比較",
+         **optimizers.DECLARATION)(optimizers.run_optimizer_comparison)

@@ -9,15 +9,5 @@ from __future__ import annotations
 from ..registry import exercise
 from ..studies import regularization
 
-
-@exercise(
-    "bench.regularization",
-    title="Regularization: weight decay and dropout",
-    title_ja="正則化とドロップアウト",
-    section="Day2 Section3",
-    tags=("bench", "numpy", "keras"),
-    **regularization.DECLARATION,
-)
-def regularization_suite(ctx):
-    """One table: method | implementation | train acc | test acc | gap | course (Day2 Section3)."""
-    regularization.run_regularization(ctx)
+exercise("bench.regularization", title="Regularization: weight decay and dropout", title_ja="正則化とドロップアウト",
+         **regularization.DECLARATION)(regularization.run_regularization)

@@ -23,7 +23,7 @@ MODELS = ("mlp", "cnn", "transformer")
     data=("mnist", "mnist5k", "dates"),
     tags=("bench", "keras", "speed"),
     params={
-        "steps": positive(30, "training steps per timed epoch"),
+        "steps": positive(100, "training steps per timed epoch"),
         "epochs": positive(3, "epochs per dlx measurement (the first, which traces, is not timed)"),
         "peak_n": positive(2048, "matrix size of the matmul peak"),
         "models": text(",".join(MODELS), "comma-separated, of: " + ", ".join(MODELS)),

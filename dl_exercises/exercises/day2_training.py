@@ -22,43 +22,13 @@ from ..train.layout import load_images
 from ..train.twins import train_keras_twin, train_scratch_net
 
 
-@exercise(
-    "day2.vanishing_gradient",
-    title="Vanishing gradients: activation × weight initialisation",
-    title_ja="勾配消失問題: 活性化関数と重みの初期値",
-    section="Day2 Section1",
-    tags=("numpy", "keras"),
-    **init_grid.DECLARATION,
-)
-def vanishing_gradient(ctx):
-    """Sigmoid/ReLU × Gaussian 0.01/Xavier/He on MNIST, hidden [40, 20]: sigmoid+Gaussian stays at chance (Day2 Section1)."""
-    init_grid.run_init_grid(ctx)
-
-
-@exercise(
-    "day2.optimizers",
-    title="Optimizers: SGD, Momentum, AdaGrad, RMSProp, Adam",
-    title_ja="学習率最適化手法",
-    section="Day2 Section2",
-    tags=("numpy", "keras"),
-    **optimizer_study.DECLARATION,
-)
-def optimizers(ctx):
-    """The five update rules on the same MNIST net and batches, and their paths on x²/20 + y² (Day2 Section2)."""
-    optimizer_study.run_optimizer_comparison(ctx)
-
-
-@exercise(
-    "day2.overfitting",
-    title="Overfitting: L2, L1, dropout",
-    title_ja="過学習: 正則化とドロップアウト",
-    section="Day2 Section3",
-    tags=("numpy", "keras"),
-    **regularization.DECLARATION,
-)
-def overfitting(ctx):
-    """300 training images, a deep MLP: regularization shrinks the train/test gap (Day2 Section3)."""
-    regularization.run_regularization(ctx)
+# The three comparisons that ``dlx bench init | optimizers | regularization`` also show: one run function each.
+exercise("day2.vanishing_gradient", title="Vanishing gradients: activation × weight initialisation",
+         title_ja="勾配消失問題: 活性化関数と重みの初期値", **init_grid.DECLARATION)(init_grid.run_init_grid)
+exercise("day2.optimizers", title="Optimizers: SGD, Momentum, AdaGrad, RMSProp, Adam", title_ja="学習率最適化手法",
+         **optimizer_study.DECLARATION)(optimizer_study.run_optimizer_comparison)
+exercise("day2.overfitting", title="Overfitting: L2, L1, dropout", title_ja="過学習: 正則化とドロップアウト",
+         **regularization.DECLARATION)(regularization.run_regularization)
 
 
 @exercise(

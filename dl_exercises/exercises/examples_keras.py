@@ -17,7 +17,7 @@ from ..train.batches import epochs_of_batches
 from ..train.fit import fit_on_batches
 from ..train.layout import load_images
 from ..train.metrics import accuracy
-from .examples_tf import SECTION, XLA_MLP
+from .examples_tf import MNIST_EXAMPLE, SECTION, XLA_MLP
 
 
 def fit_epochs(ctx, model, x, y, epochs: int, batch_size: int, *, compile_kwargs: dict, label: str, run=None):
@@ -129,8 +129,7 @@ _LOSSES_MNIST = (("sparse", "sparse_categorical_crossentropy"), ("categorical", 
     "examples.mnist_keras",
     title="MNIST MLP: sparse vs one-hot categorical cross-entropy (Keras example)",
     title_ja="分類 (mnist): sparse_categorical_crossentropy と categorical_crossentropy",
-    section=SECTION,
-    data=("mnist", "mnist5k"),
+    **MNIST_EXAMPLE,
     tags=("keras", "mnist", "losses"),
     params={
         "epochs": positive(20, "epochs (course: 20)"),

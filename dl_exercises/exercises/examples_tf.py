@@ -21,6 +21,13 @@ from ..train.layout import load_images
 from ..train.metrics import accuracy
 
 SECTION = "Day4 Section5"
+MNIST_EXAMPLE = {"section": SECTION, "data": ("mnist", "mnist5k")}  # shared by the MNIST notebooks
+
+
+def mnist_step_params(xla: bool, **specific) -> dict:
+    """The MNIST notebooks' parameters: batch size, data sizes, XLA, and those ``specific`` to one notebook."""
+    return {**specific, "batch_size": positive(100, "images per step (course: 100)"), **data_sizes(60000, 10000),
+            "xla": flag(xla, f"compile the train step with XLA (measured {'faster' if xla else 'slower'} for this net on CPU)")}
 
 # XLA (jit_compile) measured on this 2-core CPU, shared with other jobs (load ~14), interleaving
 # rounds with and without XLA and taking the median ms per training step after compilation:
@@ -222,16 +229,10 @@ def nonlinear_regression(ctx):
     "examples.mnist_1layer",
     title="MNIST with one layer: softmax regression (TensorFlow example)",
     title_ja="分類1層 (mnist)",
-    section=SECTION,
-    data=("mnist", "mnist5k"),
+    **MNIST_EXAMPLE,
     tags=("keras", "mnist", "tensorflow1"),
-    params={
-        "iterations": positive(100, "SGD steps (course: 100)"),
-        "batch_size": positive(100, "images per step (course: 100)"),
-        "lr": learning_rate(0.1, "SGD learning rate (course: 0.1)"),
-        **data_sizes(60000, 10000),
-        "xla": flag(XLA_MLP, "compile the train step with XLA (measured faster for MLPs on CPU)"),
-    },
+    params=mnist_step_params(XLA_MLP, iterations=positive(100, "SGD steps (course: 100)"),
+                             lr=learning_rate(0.1, "SGD learning rate (course: 0.1)")),
     # quick: 1,000 steps (25 passes over mnist5k's 4,000 images) instead of the course's 100, which see only
     # 10,000 images. Measured on mnist5k, seed 0: 0.903 (XLA on or off); the target leaves 2 points of margin.
     budgets={"smoke": {"iterations": 2, "n_train": 200, "n_test": 100}, "quick": {"iterations": 1000}, "full": {}},
@@ -262,21 +263,15 @@ _OPTIMIZERS_3LAYER = ("adam", "momentum")
     "examples.mnist_3layer",
     title="MNIST with three layers: Adam vs Momentum (TensorFlow example)",
     title_ja="分類3層 (mnist): Adam と Momentum",
-    section=SECTION,
-    data=("mnist", "mnist5k"),
+    **MNIST_EXAMPLE,
     tags=("keras", "mnist", "tensorflow1", "optimizers"),
-    params={
-        "iterations": positive(3000, "steps per optimizer (course: 3000)"),
-        "batch_size": positive(100, "images per step (course: 100)"),
-        "hidden1": positive(600, "first hidden layer (course: 600)"),
-        "hidden2": positive(300, "second hidden layer (course: 300)"),
-        "dropout_rate": fraction(0.5, "dropout after the second layer (course: 0.5)", upper=0.95),
-        "adam_lr": learning_rate(1e-4, "Adam learning rate (course: 1e-4)"),
-        "momentum_lr": learning_rate(0.1, "Momentum learning rate (course: 0.1)"),
-        "momentum": fraction(0.9, "momentum (course: 0.9)", upper=0.999),
-        **data_sizes(60000, 10000),
-        "xla": flag(XLA_MLP, "compile the train step with XLA (measured faster for MLPs on CPU)"),
-    },
+    params=mnist_step_params(
+        XLA_MLP, iterations=positive(3000, "steps per optimizer (course: 3000)"),
+        hidden1=positive(600, "first hidden layer (course: 600)"), hidden2=positive(300, "second hidden layer (course: 300)"),
+        dropout_rate=fraction(0.5, "dropout after the second layer (course: 0.5)", upper=0.95),
+        adam_lr=learning_rate(1e-4, "Adam learning rate (course: 1e-4)"),
+        momentum_lr=learning_rate(0.1, "Momentum learning rate (course: 0.1)"),
+        momentum=fraction(0.9, "momentum (course: 0.9)", upper=0.999)),
     # quick runs the course's own 3,000 steps per optimizer (measured on mnist5k, seed 0: Adam 0.910,
     # Momentum 0.922; at 1,200 steps Adam 1e-4 had only reached 0.846). Targets leave 2–3 points of margin.
     budgets={"smoke": {"iterations": 2, "n_train": 200, "n_test": 100}, "quick": {}, "full": {}},
@@ -314,17 +309,12 @@ def mnist_3layer(ctx):
     "examples.mnist_cnn",
     title="MNIST CNN with and without dropout (TensorFlow example)",
     title_ja="分類CNN (mnist): dropout_rate 0 と 0.5",
-    section=SECTION,
-    data=("mnist", "mnist5k"),
+    **MNIST_EXAMPLE,
     tags=("keras", "mnist", "cnn", "tensorflow1", "dropout"),
-    params={
-        "iterations": positive(300, "Adam steps per model (course: 300)"),
-        "batch_size": positive(100, "images per step (course: 100)"),
-        "dropout_rate": fraction(0.5, "dropout before the output layer (course: 0.5; try 0)", upper=0.95),
-        "lr": learning_rate(1e-4, "Adam learning rate (course: 1e-4)"),
-        **data_sizes(60000, 10000),
-        "xla": flag(XLA_CNN, "compile the train step with XLA (measured slower for this CNN on CPU)"),
-    },
+    params=mnist_step_params(
+        XLA_CNN, iterations=positive(300, "Adam steps per model (course: 300)"),
+        dropout_rate=fraction(0.5, "dropout before the output layer (course: 0.5; try 0)", upper=0.95),
+        lr=learning_rate(1e-4, "Adam learning rate (course: 1e-4)")),
     # quick keeps the course's 300 steps of 100 images but uses Adam's usual lr 1e-3: at the course's
     # 1e-4 the network is still far from converged after 300 steps (measured on mnist5k with lr 1e-3:
     # dropout 0 → 0.973, dropout 0.5 → 0.977; 200 steps of 50 images fell short at 0.961/0.967).

@@ -46,7 +46,7 @@ COURSE_FIGURES = {
     f"test_accuracy_{a}_{i}": (v, f"Day2 Section1 実装演習 (2_2_2), {a}+{i}, 2000 iterations of batch 100")
     for (a, i), v in INIT_COURSE.items()
 }
-DECLARATION = {"data": ("mnist",), "params": PARAMS, "budgets": BUDGETS, "targets": TARGETS, "course": COURSE_FIGURES}
+DECLARATION = {"section": "Day2 Section1", "tags": ("numpy", "keras"), "data": ("mnist",), "params": PARAMS, "budgets": BUDGETS, "targets": TARGETS, "course": COURSE_FIGURES}
 
 
 def run_init_grid(ctx) -> None:

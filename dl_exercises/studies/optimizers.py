@@ -39,7 +39,7 @@ COURSE_FIGURES = {
     f"test_accuracy_{k.lower()}": (v, f"Day2 Section2 実装演習 (2_4_optimizer), {k}, 1000 iterations")
     for k, v in OPTIMIZER_COURSE.items() if v is not None
 }
-DECLARATION = {"data": ("mnist",), "params": PARAMS, "budgets": BUDGETS, "targets": TARGETS, "course": COURSE_FIGURES}
+DECLARATION = {"section": "Day2 Section2", "tags": ("numpy", "keras"), "data": ("mnist",), "params": PARAMS, "budgets": BUDGETS, "targets": TARGETS, "course": COURSE_FIGURES}
 #: Learning rates for the 2-D paths (a plain 0.01 barely moves on x²/20 + y² in 30 steps).
 PATH_LR = {"SGD": 0.95, "Momentum": 0.1, "AdaGrad": 1.5, "RMSProp": 0.2, "Adam": 0.3}
 

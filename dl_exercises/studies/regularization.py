@@ -43,7 +43,7 @@ COURSE_FIGURES = {
     **{f"test_accuracy_{k.lower().replace('+', '_')}": (v[1], f"Day2 Section3 実装演習 (2_5_overfitting), {k}") for k, v in REG_COURSE.items()},
     **{f"train_accuracy_{k.lower().replace('+', '_')}": (v[0], f"Day2 Section3 実装演習 (2_5_overfitting), {k}") for k, v in REG_COURSE.items()},
 }
-DECLARATION = {"data": ("mnist",), "params": PARAMS, "budgets": BUDGETS, "targets": TARGETS, "course": COURSE_FIGURES}
+DECLARATION = {"section": "Day2 Section3", "tags": ("numpy", "keras"), "data": ("mnist",), "params": PARAMS, "budgets": BUDGETS, "targets": TARGETS, "course": COURSE_FIGURES}
 
 
 def run_regularization(ctx) -> None:
