@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import json
-import math
 
 import numpy as np
 import pytest
+from typer.testing import CliRunner
 
 from dl_exercises.scratch.board_games import (CONNECT4, TICTACTOE, LEE_PLANES, ZERO_PLANES, Solver, all_states,
                                               best_against_random, enumerate_lines, feature_planes,
@@ -269,3 +269,226 @@ def test_search_is_a_function_of_the_position():
 def test_mcts_rejects_bad_settings(kwargs):
     with pytest.raises(ValueError, match="Received"):
         MCTS(TICTACTOE, None, **kwargs)
+
+
+# --- the exhaustive check's records ------------------------------------------------------------------
+
+
+def test_verification_records_replay_to_their_results(ttt_solver):
+    from dl_exercises.studies.alphago import verification_records, verify
+
+    agent = lambda s: ttt_solver.optimal_actions(s)[0]  # noqa: E731
+    checks = [verify(TICTACTOE, agent, True), verify(TICTACTOE, agent, False)]
+    records = verification_records(TICTACTOE, checks)
+    assert len(records) == checks[0].games + checks[1].games
+    for record in records:
+        assert set(record) == {"game", "agent", "moves", "result"} and record["game"] == "tictactoe"
+        state = TICTACTOE.initial()
+        for cell in record["moves"]:
+            assert isinstance(cell, int) and 0 <= cell <= 8
+            state = TICTACTOE.play(state, cell)
+        outcome = TICTACTOE.outcome(state)
+        mine = 1 if record["agent"] == "first" else -1
+        assert record["result"] == ("draw" if outcome == 0 else "win" if outcome == mine else "loss")
+    assert json.loads(json.dumps(records[0])) == records[0]
+
+
+# --- networks ----------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def keras():
+    from dl_exercises.runtime import tf_keras
+
+    return tf_keras()[1]
+
+
+def test_builders_shapes_names_and_saving(keras, tmp_path):
+    from dl_exercises.nn.alphago import policy_net, policy_value_net, value_net
+
+    x = np.random.default_rng(0).random((5, 3, 3, 7)).astype(np.float32)
+    policy = policy_net((3, 3, 7), 9, filters=8, n_layers=2, name="p")
+    value = value_net((3, 3, 8), filters=8, n_layers=2, hidden=16, name="v")
+    zero = policy_value_net((4, 4, 3), 4, filters=8, blocks=2, name="z")
+    assert policy(x).shape == (5, 9)
+    v = np.asarray(value(np.concatenate([x, x[..., :1]], -1)))
+    assert v.shape == (5, 1) and np.all(np.abs(v) < 1)
+    logits, v = zero(np.zeros((2, 4, 4, 3), np.float32))
+    assert logits.shape == (2, 4) and v.shape == (2, 1)
+    for model, prefix in ((policy, "p_"), (value, "v_"), (zero, "z_")):
+        assert all(layer.name.startswith(prefix) for layer in model.layers)
+    assert len(zero.losses) > 0  # the L2 term of AlphaGo Zero's loss
+    assert sum("_add" in layer.name for layer in zero.layers) == 2  # one skip connection per residual block
+    path = tmp_path / "z.keras"
+    zero.save(path)
+    loaded = keras.saving.load_model(path)
+    y = np.random.default_rng(1).random((3, 4, 4, 3)).astype(np.float32)
+    for a, b in zip(zero(y, training=False), loaded(y, training=False)):
+        np.testing.assert_allclose(np.asarray(a), np.asarray(b), atol=1e-6)
+    with pytest.raises(ValueError, match="Received"):
+        policy_net((3, 3, 7), 9, filters=0)
+
+
+def test_policy_value_loss_equals_the_formula(keras):
+    """(z − v)² − πᵀ log p over the legal moves, against a numpy computation (1e-5)."""
+    from dl_exercises.nn.alphago import policy_value_loss
+
+    rng = np.random.default_rng(0)
+    logits = rng.normal(size=(4, 9)).astype(np.float32)
+    legal = (rng.random((4, 9)) < 0.6).astype(np.float32)
+    legal[:, 0] = 1
+    pi = rng.random((4, 9)).astype(np.float32) * legal
+    pi /= pi.sum(1, keepdims=True)
+    v = rng.uniform(-1, 1, (4, 1)).astype(np.float32)
+    z = np.array([1, -1, 0, 1], np.float32)
+    total, ce, mse = (float(t) for t in policy_value_loss(logits, v, pi, z, legal))
+    log_p = np.zeros_like(logits, dtype=np.float64)
+    for i in range(len(logits)):
+        legal_logits = logits[i][legal[i] > 0].astype(np.float64)
+        log_p[i][legal[i] > 0] = legal_logits - np.log(np.sum(np.exp(legal_logits)))
+    want_ce = -np.mean(np.sum(pi * log_p, 1))
+    want_mse = np.mean((z - v[:, 0]) ** 2)
+    assert ce == pytest.approx(want_ce, abs=1e-5) and mse == pytest.approx(want_mse, abs=1e-5)
+    assert total == pytest.approx(want_ce + want_mse, abs=1e-5)
+
+
+def test_evaluator_masks_illegal_moves_and_calls_the_network_once_per_position(keras):
+    from dl_exercises.nn.alphago import forward_function, policy_value_net
+    from dl_exercises.studies.alphago import NetEvaluator
+
+    model = policy_value_net((3, 3, 3), 9, filters=4, blocks=1, name="tiny")
+    forward = forward_function(model)
+    assert forward_function(model) is forward  # one compiled function per model
+    states = [ttt([0], [4]), ttt([0, 1], [4]), ttt([0], [4])]
+    evaluator = NetEvaluator(TICTACTOE, policy_value=(forward, ZERO_PLANES))
+    priors, values = evaluator(states)
+    assert evaluator.evaluated == 2 and evaluator.calls == 1  # the repeated position is evaluated once
+    legal = TICTACTOE.legal_mask(states)
+    assert np.allclose(priors.sum(1), 1) and np.all(priors[legal == 0] == 0)
+    direct_logits, direct_values = model(feature_planes(TICTACTOE, states, ZERO_PLANES), training=False)
+    np.testing.assert_allclose(values, np.asarray(direct_values)[:, 0], atol=1e-6)
+    assert priors[1].argmax() == np.where(legal[1] > 0, np.asarray(direct_logits)[1], -np.inf).argmax()
+
+
+def test_selfplay_targets_and_symmetries(keras):
+    from dl_exercises.nn.alphago import policy_value_net
+    from dl_exercises.studies.alphago import augment, zero_evaluator, zero_selfplay
+
+    model = policy_value_net((3, 3, 3), 9, filters=4, blocks=1, name="tiny_selfplay")
+    states, pis, zs, results, sims, _ = zero_selfplay(
+        TICTACTOE, zero_evaluator(TICTACTOE, model), games=3, simulations=8, c_puct=1.5, temperature_moves=9,
+        dirichlet=0.3, rng=np.random.default_rng(0))
+    assert sims == 8 * len(states) and np.allclose(pis.sum(1), 1)
+    # z is the game's result for the player to move: it alternates in sign along a decided game
+    game_of = np.cumsum([TICTACTOE.stones(s) == 0 for s in states]) - 1
+    for g, result in enumerate(results):
+        z = zs[game_of == g]
+        expected = [result * (1 if i % 2 == 0 else -1) for i in range(len(z))]
+        assert z.tolist() == expected
+    big_states, big_pis, big_zs = augment(TICTACTOE, states, pis, zs)
+    assert len(big_states) == 8 * len(states)
+    legal = TICTACTOE.legal_mask(big_states)
+    assert np.all(big_pis[legal == 0] == 0)  # a permuted target never puts mass on an occupied cell
+
+
+# --- the exercise and the play command ------------------------------------------------------------------
+
+
+def test_bad_settings_exit_2_with_the_allowed_values():
+    from dl_exercises.cli.app import app
+
+    runner = CliRunner()
+    for setting, allowed in (("simulations=0", ">= 1"), ("c_puct=0", "> 0.0"), ("c_puct=-2", "> 0.0"),
+                             ("game=chess", "tictactoe, connect4")):
+        result = runner.invoke(app, ["run", "day4.alphago", "--set", setting])
+        assert result.exit_code == 2, setting
+        assert allowed in result.stderr and "Traceback" not in result.output
+
+
+@pytest.fixture(scope="module")
+def saved_nets(keras, tmp_path_factory):
+    """Untrained policy-value nets saved as a run of day4.alphago would save them."""
+    from dl_exercises.nn.alphago import policy_value_net
+
+    folder = tmp_path_factory.mktemp("alphago_run")
+    policy_value_net((3, 3, 3), 9, filters=4, blocks=1, name="tictactoe_zero").save(folder / "tictactoe_zero.keras")
+    policy_value_net((4, 4, 3), 4, filters=4, blocks=1, name="connect4_zero").save(folder / "connect4_zero.keras")
+    return folder
+
+
+def _play(*args, input=""):
+    from dl_exercises.cli.app import app
+
+    return CliRunner().invoke(app, ["play", *args], input=input)
+
+
+def test_play_rejects_bad_moves_and_reprompts(saved_nets):
+    result = _play("tictactoe", "--from", str(saved_nets), "--simulations", "8", input="x\n0\n10\n5\n5\nq\n")
+    assert result.exit_code == 0, result.output
+    out = result.output
+    assert "not 'x'" in out and "from 1 to 9, not 0" in out and "not 10" in out
+    assert "dlx plays" in out and "cell 5 is taken" in out and out.rstrip().endswith("bye")
+    assert "Traceback" not in out
+
+
+def test_play_finishes_a_game_and_exits_on_eof(saved_nets):
+    moves = "\n".join(str(c) for c in range(1, 10) for _ in range(1)) + "\n"
+    # taken cells are refused and the next number is tried: the game ends before the numbers do
+    result = _play("tictactoe", "--from", str(saved_nets), "--simulations", "8", "--second", input=moves * 3)
+    assert result.exit_code == 0, result.output
+    assert any(end in result.output for end in ("draw.", "dlx wins.", "you win!"))
+    assert "Traceback" not in result.output
+
+
+def test_play_connect4_full_column(saved_nets):
+    result = _play("connect4", "--from", str(saved_nets), "--simulations", "4", input="1\n1\n1\n5\n")
+    assert result.exit_code == 0, result.output
+    assert "from 1 to 4, not 5" in result.output or "column 1 is full" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_play_errors_are_one_line(saved_nets, tmp_path):
+    missing = _play("tictactoe", "--from", str(tmp_path))
+    assert missing.exit_code == 1 and "no tictactoe_zero.keras" in missing.stderr
+    wrong = tmp_path / "wrong"
+    wrong.mkdir()
+    (wrong / "tictactoe_zero.keras").write_bytes((saved_nets / "connect4_zero.keras").read_bytes())
+    mismatched = _play("tictactoe", "--from", str(wrong))
+    assert mismatched.exit_code == 1 and "not a tictactoe policy-value net" in mismatched.stderr
+    assert _play("chess").exit_code == 2
+    assert _play("tictactoe", "--simulations", "0").exit_code == 2
+    for result in (missing, mismatched):
+        assert "Traceback" not in result.output
+
+
+def test_play_trains_and_keeps_a_network_when_none_is_saved(keras):
+    """No --from and nothing cached: a (smoke-budget) network is trained, saved in dlx's cache, then reused."""
+    from dl_exercises.cli.play import cached_model
+
+    path = cached_model("tictactoe")
+    assert not path.exists()  # tests run with a private, empty cache
+    first = _play("tictactoe", "--budget", "smoke", "--simulations", "4", input="q\n")
+    assert first.exit_code == 0, first.output
+    assert path.exists() and "trained now" in first.output
+    again = _play("tictactoe", "--simulations", "4", input="")
+    assert again.exit_code == 0 and f"network {path}" in again.output and "bye" in again.output
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_quick_targets_never_lose_and_beat_random(seed, tmp_path):
+    """The quick budget at seeds 0–2: the exhaustive check, the random-opponent rates, the --out files."""
+    from dl_exercises import run
+
+    result = run("day4.alphago", budget="quick", seed=seed, out=tmp_path)
+    assert result.status == "ok", [t for t in result.targets if not t.met]
+    metrics = {k: m.value for k, m in result.metrics.items()}
+    assert metrics["losing_lines_first"] == 0 and metrics["losing_lines_second"] == 0
+    assert metrics["random_win_first"] >= 0.95 and metrics["random_win_second"] >= 0.80
+    records = [json.loads(line) for line in (tmp_path / "verification.jsonl").read_text().splitlines()]
+    counts = {side: sum(r["agent"] == side for r in records) for side in ("first", "second")}
+    assert 0 < counts["first"] <= 384 and 0 < counts["second"] <= 945
+    assert all(r["result"] in ("win", "draw") for r in records)
+    for name in ("sl_policy", "rl_policy", "value", "zero"):
+        assert (tmp_path / f"tictactoe_{name}.keras").stat().st_size > 0
+    assert (tmp_path / "training_curves.png").stat().st_size > 0

@@ -4,8 +4,9 @@
   over the feature planes, a 1×1 convolution to one plane, and a fully connected layer to one
   logit per action (the paper's 19×19 net ends in a 1×1 convolution and a softmax over points;
   connect-four's actions are columns, so one dense layer maps the board plane to the actions).
-- ``value_net``: AlphaGo Lee's value network v_θ: the same trunk, a 1×1 convolution, a 256-unit
-  (here ``hidden``) ReLU layer and one tanh output.
+- ``value_net``: AlphaGo Lee's value network v_θ: the same trunk, a 1×1 convolution (linear here: a
+  single ReLU filter can die and leave v_θ constant), a 256-unit (here ``hidden``) ReLU layer and one
+  tanh output.
 - ``policy_value_net``: AlphaGo Zero's single network: a 3×3 conv–BN–ReLU stem, residual blocks
   (conv–BN–ReLU–conv–BN, add the input, ReLU), a policy head (1×1 conv with 2 filters, BN, ReLU,
   dense to the action logits) and a value head (1×1 conv with 1 filter, BN, ReLU, dense ``hidden``
@@ -74,7 +75,8 @@ def value_net(input_shape: tuple[int, int, int], filters: int = 32, n_layers: in
     _check_sizes(filters=filters, n_layers=n_layers, hidden=hidden)
     inputs = keras.Input(input_shape, name=f"{name}_planes")
     x = _trunk(inputs, filters, n_layers, l2, name)
-    x = layers.Conv2D(1, 1, activation="relu", name=f"{name}_conv_out")(x)
+    # a linear 1×1 convolution: with a single filter a ReLU here can die and leave v_θ constant
+    x = layers.Conv2D(1, 1, name=f"{name}_conv_out")(x)
     x = layers.Flatten(name=f"{name}_flatten")(x)
     x = layers.Dense(hidden, activation="relu", name=f"{name}_hidden")(x)
     value = layers.Dense(1, activation="tanh", name=f"{name}_value")(x)

@@ -1,20 +1,21 @@
 """AlphaGo and AlphaGo Zero in miniature on tic-tac-toe and 4×4 connect-four (Day4 Section2).
 
-The stages of ``day4.alphago``, each a function returning plain numbers for the exercise to record:
+The stages of ``day4.alphago`` (``run_pipeline`` runs them in order and returns plain numbers):
 
 - ``supervised_policy``: the SL policy net p_σ learns the solver's moves (the "expert" of AlphaGo's KGS games);
 - ``reinforce_policy``: the RL policy net p_ρ starts from p_σ and improves by REINFORCE in self-play
-  against networks drawn from a pool of its earlier versions;
+  against networks drawn from a pool of its earlier versions (``exact_match`` scores it against p_σ);
 - ``value_positions`` + ``regress_value``: the value net v_θ regresses game results z on positions made as
   the course describes: p_σ plays N moves, one random move, then p_ρ plays to the end;
-- ``alphago_agent``: MCTS with p_σ's priors and leaves valued (1 − λ)·v_θ + λ·(random rollout);
-- ``zero_iteration``: AlphaGo Zero: self-play with MCTS on one residual policy-value net, no expert data,
+- AlphaGo's search: ``MCTS`` with p_σ's priors and leaves valued (1 − λ)·v_θ + λ·(random rollout);
+- ``zero_training``: AlphaGo Zero: self-play with MCTS on one residual policy-value net, no expert data,
   loss = policy cross-entropy + value MSE + L2, the new net replacing the self-play net when it is not worse;
-- ``verify``: the exhaustive check of a deterministic agent against every opponent line (or every optimal
-  line of the solver), with the exact win rate against a uniformly random opponent.
+- ``verify``: the exhaustive check of a deterministic agent (``SearchAgent``) against every opponent line,
+  or every optimal line of the solver, with the exact win rate against a uniformly random opponent.
 
 Networks are called through one ``tf.function`` per network (``nn.alphago.forward_function``), on batches;
-``NetEvaluator`` caches the outputs per position so that a position is evaluated once per network version.
+``NetEvaluator`` caches the outputs per position so that a position is evaluated once per network version
+(for the exhaustive checks and the exact duels every position is evaluated up front, in large batches).
 """
 
 from __future__ import annotations
@@ -318,8 +319,11 @@ def value_positions(game: LineGame, sl: Callable, rl: Callable, n_games: int,
 
 
 def regress_value(ctx, model, states: list, z: np.ndarray, game: LineGame, *, epochs: int, batch_size: int,
-                  lr: float, rng: np.random.Generator, truth: tuple[list, np.ndarray]) -> list[dict]:
-    """Fit v_θ to the game results by MSE; each epoch also scores it against the solver's values."""
+                  lr: float, rng: np.random.Generator, truths: dict[str, tuple[list, np.ndarray]]) -> list[dict]:
+    """Fit v_θ to the game results by MSE; each epoch also scores it against the solver's values.
+
+    ``truths`` maps a name to (positions, the solver's values there); each gives a column ``mse_NAME``.
+    """
     import keras
 
     from ..nn.alphago import forward_function, value_train_step
@@ -327,15 +331,17 @@ def regress_value(ctx, model, states: list, z: np.ndarray, game: LineGame, *, ep
     step = value_train_step(model, keras.optimizers.Adam(lr))
     forward = forward_function(model)
     planes = feature_planes(game, states, VALUE_PLANES)
-    truth_planes = feature_planes(game, truth[0], VALUE_PLANES)
+    truth_planes = {name: feature_planes(game, t[0], VALUE_PLANES) for name, t in truths.items()}
     curve = []
     for epoch in ctx.progress(range(1, epochs + 1), "value net"):
         order = rng.permutation(len(states))
         losses = [float(step(planes[order[i:i + batch_size]], z[order[i:i + batch_size]]))
                   for i in range(0, len(order), batch_size)]
         loss = ctx.check_finite(np.mean(losses), f"in value net epoch {epoch}")
-        pred = np.asarray(forward(truth_planes)).reshape(-1)
-        row = {"run": "value", "epoch": epoch, "loss": loss, "mse_vs_solver": float(np.mean((pred - truth[1]) ** 2))}
+        row = {"run": "value", "epoch": epoch, "loss": loss}
+        for name, (_, values) in truths.items():
+            pred = np.asarray(forward(truth_planes[name])).reshape(-1)
+            row[f"mse_{name}"] = float(np.mean((pred - values) ** 2))
         ctx.log(**row)
         curve.append(row)
     return curve
@@ -592,13 +598,21 @@ def run_pipeline(ctx, game: LineGame, p: dict) -> PipelineResult:
     clock = _clock()
     to_probs = lambda ev: (lambda batch: ev(batch)[0])  # noqa: E731
     v_states, v_z = value_positions(game, to_probs(sl_eval), to_probs(rl_eval), p["value_games"], rng)
+    # positions of further games made the same way: what the value net is for (it sees the solver on neither)
+    held, _ = value_positions(game, to_probs(sl_eval), to_probs(rl_eval), max(100, p["value_games"] // 3), rng)
+    held_truth = (held, np.array([solver.value(s) for s in held], np.float32))
     ctx.reseed(2)
     value = value_net((*shape, len(VALUE_PLANES)), p["filters"], p["layers"], name=f"{game.name}_value")
     out.curves["value"] = regress_value(ctx, value, v_states, v_z, game, epochs=p["value_epochs"],
-                                        batch_size=p["batch_size"], lr=p["lr"], rng=rng, truth=truth)
-    out.stages["value"] = {"positions": len(v_states), "mse": out.curves["value"][-1]["mse_vs_solver"],
-                           "mse_zero": float(np.mean(truth[1] ** 2)),
-                           "target_mse": float(np.mean((np.array([solver.value(s) for s in v_states]) - v_z) ** 2))}
+                                        batch_size=p["batch_size"], lr=p["lr"], rng=rng,
+                                        truths={"held_out": held_truth, "all": truth})
+    last = out.curves["value"][-1]
+    v_truth = np.array([solver.value(s) for s in v_states], np.float32)
+    out.stages["value"] = {"positions": len(v_states), "held_out_positions": len(held),
+                           "mse": last["mse_held_out"], "mse_all": last["mse_all"],
+                           "mse_zero_held_out": float(np.mean(held_truth[1] ** 2)),
+                           "mse_zero_all": float(np.mean(truth[1] ** 2)),
+                           "target_mse": float(np.mean((v_truth - v_z) ** 2))}
     out.models["value"] = value
     out.timings["value"] = _since(clock)
 
@@ -621,7 +635,7 @@ def run_pipeline(ctx, game: LineGame, p: dict) -> PipelineResult:
     # the final agent: MCTS on the last accepted network, most visited move
     clock = _clock()
     final_eval = zero_evaluator(game, best)
-    prefill(final_eval, positions)
+    final_eval.prefill(positions)  # every position in large batches: the check's searches only look up
     agent = SearchAgent(MCTS(game, final_eval, simulations=p["simulations"], c_puct=p["c_puct"]))
     out.checks["zero"] = exact_vs_random(game, agent, solver, exhaustive)
     out.search_speed["zero"] = agent.simulations_per_second
@@ -638,7 +652,7 @@ def prefill(evaluator: NetEvaluator, positions: Sequence[State]) -> None:
         evaluator.prefill(positions)
 
 
-def zero_training(ctx, game: LineGame, p: dict, rng: np.random.Generator, *, positions: Sequence[State] = (),
+def zero_training(ctx, game: LineGame, p: dict, rng: np.random.Generator, *, positions: Sequence[State] | None = None,
                   solver: Solver | None = None, exhaustive: bool = False):
     """AlphaGo Zero's loop: self-play with MCTS on the current best net, train, replace the best net if not worse.
 
@@ -648,12 +662,20 @@ def zero_training(ctx, game: LineGame, p: dict, rng: np.random.Generator, *, pos
     reaches ``gate`` (``gate`` = 0: always). With a ``solver`` each iteration also scores the raw
     policy (no search) against the solver's lines and, if ``exhaustive``, against every line.
 
+    The exact duel needs every position's policy, so with ``gate`` > 0 each network version is
+    evaluated on every position in large batches (also the fast path for tic-tac-toe's search);
+    otherwise the search evaluates leaves lazily, ``leaf_batch`` at a time.
+
     Returns:
         (the best network, one row per iteration, self-play simulations per second).
     """
     import keras
 
     from ..nn.alphago import policy_value_net, policy_value_train_step
+
+    if positions is None:
+        positions = all_nonterminal(game) if p["gate"] > 0 or game.n_cells <= 9 else []
+    table = p["gate"] > 0 or len(positions) <= PREFILL_LIMIT
 
     ctx.reseed(3)
     shape = (game.rows, game.cols, len(ZERO_PLANES))
@@ -666,7 +688,8 @@ def zero_training(ctx, game: LineGame, p: dict, rng: np.random.Generator, *, pos
     curve = []
     sims = secs = 0.0
     best_eval = zero_evaluator(game, best)
-    prefill(best_eval, positions)
+    if table:
+        best_eval.prefill(positions)
     for it in ctx.progress(range(1, p["zero_iterations"] + 1), "AlphaGo Zero"):
         t_selfplay = time.process_time()
         s_states, s_pi, s_z, results, n_sims, n_secs = zero_selfplay(
@@ -680,7 +703,8 @@ def zero_training(ctx, game: LineGame, p: dict, rng: np.random.Generator, *, pos
                                     rng=rng, where=f"in AlphaGo Zero iteration {it}")
         t_eval = time.process_time()
         cand_eval = zero_evaluator(game, learner)
-        prefill(cand_eval, positions)
+        if table:
+            cand_eval.prefill(positions)
         if p["gate"] > 0:
             duel = exact_match(game, cand_eval.policy_of, best_eval.policy_of)
             score = duel["win"] + 0.5 * duel["draw"]
