@@ -12,8 +12,11 @@ and there V(D*, G) = −log 4 + 2·JSD(p_data ‖ p_g), so the generator that th
 minimises V drives the Jensen–Shannon divergence to 0 (p_g = p_data, D* = ½).
 
 The toy: p_data a mixture of two Gaussians, p_g one wider Gaussian (both known);
-a small MLP discriminator is trained on samples of each by minimising −V (binary
-cross-entropy) and compared with D* on a grid.
+a small MLP discriminator is trained by minimising −V (binary cross-entropy) and
+compared with D* on a grid. By default V is the exact expectation (quadrature
+on 400 points, so what is left is the optimiser's error, not sampling noise);
+``samples`` trains on draws from each density instead. The trained D's V is then
+estimated on fresh samples, by Monte Carlo.
 """
 
 from __future__ import annotations
@@ -102,31 +105,34 @@ class MLPDiscriminator:
         """D(x) = σ(logit)."""
         return 1.0 / (1.0 + np.exp(-self.logits(x)))
 
-    def loss_and_grads(self, x, label) -> tuple[float, dict]:
-        """Binary cross-entropy −[y log D + (1 − y) log(1 − D)], mean over x, and its gradients."""
+    def loss_and_grads(self, x, label, weight=None) -> tuple[float, dict]:
+        """Binary cross-entropy −[y log D + (1 − y) log(1 − D)], (weighted) mean over x, and its gradients."""
         u = (np.asarray(x, np.float64).reshape(-1, 1) - self.center) / self.scale
         h = np.tanh(u @ self.params["W1"] + self.params["b1"])
         z = (h @ self.params["W2"] + self.params["b2"]).ravel()
         y = np.asarray(label, np.float64)
-        loss = float(np.mean(np.logaddexp(0.0, z) - y * z))
-        dz = ((1.0 / (1.0 + np.exp(-z)) - y) / len(z))[:, None]
+        w = np.full(len(z), 1.0 / len(z)) if weight is None else np.asarray(weight, np.float64) / np.sum(weight)
+        loss = float(np.sum(w * (np.logaddexp(0.0, z) - y * z)))
+        dz = (w * (1.0 / (1.0 + np.exp(-z)) - y))[:, None]
         dh = (dz @ self.params["W2"].T) * (1.0 - h**2)
         grads = {"W2": h.T @ dz, "b2": dz.sum(0), "W1": u.T @ dh, "b1": dh.sum(0)}
         return loss, grads
 
-    def fit(self, x_data, x_g, steps: int = 1500, lr: float = 0.03) -> list[float]:
-        """Minimise −V(D, G) over D on the two samples (full batch, Adam); returns the loss per step.
+    def fit(self, x_data, x_g, steps: int = 1500, lr: float = 0.03, w_data=None, w_g=None) -> list[float]:
+        """Minimise −V(D, G) over D (full batch, Adam); returns the loss per step.
 
-        With as many samples of each, the mean BCE over the union is −V/2.
+        ``x_data``, ``x_g``: samples of each density (then the mean BCE over the union is −V/2), or
+        grid points with weights ``w_data`` = p_data·dx and ``w_g`` = p_g·dx (then it is −V/2 by quadrature).
         """
         x = np.concatenate([x_data, x_g])
         y = np.concatenate([np.ones(len(x_data)), np.zeros(len(x_g))])
+        weight = None if w_data is None else np.concatenate([w_data, w_g])
         m = {k: np.zeros_like(v) for k, v in self.params.items()}
         v = {k: np.zeros_like(p) for k, p in self.params.items()}
         b1, b2, eps = 0.9, 0.999, 1e-8
         losses = []
         for t in range(1, steps + 1):
-            loss, grads = self.loss_and_grads(x, y)
+            loss, grads = self.loss_and_grads(x, y, weight)
             losses.append(loss)
             for k in self.params:
                 m[k] = b1 * m[k] + (1 - b1) * grads[k]
@@ -136,11 +142,13 @@ class MLPDiscriminator:
 
 
 def optimal_discriminator_demo(n: int = 20000, hidden: int = 16, steps: int = 1500, seed: int = 0,
-                               toy: Toy | None = None) -> dict:
+                               toy: Toy | None = None, samples: bool = False) -> dict:
     """Train an MLP discriminator on the toy and compare it with D* on a grid (Day4, GAN).
 
     Args:
-        n: samples from each density; hidden, steps: the MLP and its Adam steps; seed: sampling and init.
+        n: samples from each density (for the Monte Carlo V, and for training when ``samples``);
+        hidden, steps: the MLP and its Adam steps; seed: sampling and init;
+        samples: train on n samples of each density instead of the exact expectation.
     Returns:
         dict with ``grid``, ``p_data``, ``p_g``, ``d_star``, ``d_trained`` (arrays on the grid),
         ``mask`` (grid points where p_data + p_g ≥ 1% of its peak: where both players' samples fall),
@@ -152,7 +160,12 @@ def optimal_discriminator_demo(n: int = 20000, hidden: int = 16, steps: int = 15
     x_data, x_g = toy.sample_data(n, rng), toy.sample_g(n, rng)
     both = np.concatenate([x_data, x_g])
     d = MLPDiscriminator(hidden, seed=seed, center=float(both.mean()), scale=float(both.std()))
-    losses = d.fit(x_data, x_g, steps=steps)
+    if samples:
+        losses = d.fit(x_data, x_g, steps=steps)
+    else:
+        quad = np.linspace(-7.0, 7.0, 400)
+        dq = quad[1] - quad[0]
+        losses = d.fit(quad, quad, steps=steps, w_data=toy.p_data(quad) * dq, w_g=toy.p_g(quad) * dq)
     grid = np.linspace(-5.0, 5.0, 1001)
     p_data, p_g = toy.p_data(grid), toy.p_g(grid)
     d_star = optimal_discriminator(p_data, p_g)
