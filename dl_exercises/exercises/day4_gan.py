@@ -1,0 +1,207 @@
+"""Day4 GAN / DCGAN: the minimax game, the optimal discriminator, and a DCGAN on MNIST judged by a separate classifier.
+
+Models and losses live in ``dl_exercises.nn.dcgan``; the 1-D optimal-
+discriminator toy in ``dl_exercises.scratch.gan_theory``. No TensorFlow at
+module level.
+"""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+
+from ..registry import at_least, choice, data_sizes, exercise, fraction, learning_rate, positive
+
+# Quick recipe, measured (to be filled in)
+_RECIPE_NOTE = ""
+
+
+def _grid(plt, images, rows, cols, titles=None, size=0.8):
+    fig, axes = plt.subplots(rows, cols, figsize=(cols * size, rows * size))
+    for i, ax in enumerate(np.atleast_1d(axes).ravel()):
+        ax.axis("off")
+        if i < len(images):
+            ax.imshow(images[i], cmap="gray", vmin=0, vmax=1)
+            if titles is not None:
+                ax.set_title(titles[i], fontsize=6)
+    return fig
+
+
+def _layer_rows(model):
+    return [[layer.name, type(layer).__name__, str(tuple(layer.output.shape[1:]))] for layer in model.layers[1:]]
+
+
+def _saturation_table(ctx, tf):
+    """Gradient of each generator loss w.r.t. D's logit on a fake, by GradientTape, beside its closed form."""
+    from ..nn.dcgan import minimax_generator_loss, non_saturating_generator_loss
+
+    rows = []
+    for logit in (-8.0, -4.0, -2.0, 0.0, 2.0):
+        l = tf.Variable([[logit]])
+        with tf.GradientTape(persistent=True) as tape:
+            mm, ns = minimax_generator_loss(l), non_saturating_generator_loss(l)
+        d = 1.0 / (1.0 + np.exp(-logit))
+        rows.append([logit, round(d, 5), float(tape.gradient(mm, l)[0, 0]), -d, float(tape.gradient(ns, l)[0, 0]), -(1 - d)])
+    ctx.table("G's loss gradient w.r.t. D's logit l on a fake (D = σ(l)): minimax saturates where D rejects the fakes",
+              ["l", "D(G(z))", "∂ log(1−D)/∂l", "closed form −D", "∂ −log D/∂l", "closed form −(1−D)"], rows)
+    return max(abs(r[2] - r[3]) for r in rows), max(abs(r[4] - r[5]) for r in rows)
+
+
+def _toy(ctx, p):
+    from ..scratch.gan_theory import optimal_discriminator_demo
+
+    toy = optimal_discriminator_demo(n=p["toy_samples"], steps=p["toy_steps"], seed=ctx.seed)
+    ctx.metric("toy_d_max_error", toy["max_abs_error"], note="max |D_trained − p_data/(p_data + p_g)| where p_data + p_g ≥ 1% of its peak")
+    ctx.metric("toy_d_mean_error", toy["mean_abs_error"])
+    ctx.metric("toy_value_trained", toy["value_trained"], unit="nats", note="V(D, G) of the trained D, fresh samples")
+    ctx.metric("toy_value_optimal", toy["value_optimal"], unit="nats", note="−log 4 + 2·JSD(p_data ‖ p_g), by quadrature")
+    idx = np.searchsorted(toy["grid"], [-2.5, -1.5, -0.5, 0.0, 0.5, 1.5, 2.5, 3.5])
+    ctx.table("1-D toy: p_data = 0.4·N(−1.5, 0.5²) + 0.6·N(1.5, 0.7²), p_g = N(0.3, 1.6²); MLP D trained on V (quadrature)",
+              ["x", "p_data", "p_g", "D* = p_data/(p_data+p_g)", "trained D"],
+              [[round(float(toy["grid"][i]), 2), round(float(toy["p_data"][i]), 4), round(float(toy["p_g"][i]), 4),
+                round(float(toy["d_star"][i]), 4), round(float(toy["d_trained"][i]), 4)] for i in idx])
+    plt = ctx.pyplot()
+    fig, ax = plt.subplots(figsize=(6, 3.2))
+    ax.plot(toy["grid"], toy["p_data"], label="p_data")
+    ax.plot(toy["grid"], toy["p_g"], label="p_g")
+    ax.plot(toy["grid"], toy["d_star"], "k-", label="D* formula")
+    ax.plot(toy["grid"], toy["d_trained"], "r--", label="trained D")
+    ax.set(xlabel="x", title="optimal discriminator vs a trained one")
+    ax.legend(fontsize=7)
+    ctx.save_figure(fig, "toy_optimal_discriminator.png")
+
+
+@exercise(
+    "day4.dcgan",
+    title="DCGAN: transposed convs (no pooling), BN, ReLU/tanh G, LeakyReLU D, no FC hidden layers; judged by a separate CNN",
+    title_ja="GAN・DCGAN（ミニマックスゲーム、最適な識別器）",
+    section="Day4 GAN",
+    data=("mnist",),
+    tags=("keras", "generative", "gan"),
+    params={
+        "epochs": positive(8, "GAN epochs over the training images"),
+        **data_sizes(4000, 1000),
+        "latent_dim": positive(64, "size of z ~ N(0, I), seen by G as a 1×1 map (ConvT 7×7 projects it; no FC layer)"),
+        "g_filters": positive(48, "G's channels at 14×14 (2× at 7×7): ConvT + BN + ReLU layers, tanh output"),
+        "d_filters": positive(32, "D's channels at 14×14 (2× at 7×7): strided Conv + LeakyReLU (+ BN) layers"),
+        "batch_size": positive(32, "real images per step (and as many fakes)"),
+        "lr": learning_rate(1e-3, "Adam learning rate of both players"),
+        "beta_1": fraction(0.5, "Adam β1 (DCGAN: 0.5)", upper=1.0, upper_inclusive=False),
+        "generator_loss": choice("non_saturating", ("non_saturating", "minimax"), "−log D(G(z)) or the minimax log(1 − D(G(z)))"),
+        "judge_epochs": positive(20, "epochs of the independent CNN that scores the samples"),
+        "n_samples": at_least(256, 1000, "generated images scored (and saved to samples.npy)"),
+        "toy_samples": positive(20000, "1-D toy: fresh samples of each density for the Monte Carlo V of the trained D"),
+        "toy_steps": positive(1500, "1-D toy: Adam steps of the MLP discriminator"),
+    },
+    budgets={
+        "smoke": {"epochs": 1, "n_train": 256, "n_test": 100, "g_filters": 4, "d_filters": 4, "judge_epochs": 1,
+                  "n_samples": 256, "toy_samples": 500, "toy_steps": 30, "batch_size": 32},
+        "quick": {},
+        "full": {"epochs": 30, "n_train": 60000, "n_test": 10000, "g_filters": 64, "d_filters": 64},
+    },
+    targets={"quick": {"confident_share": ">= 0.6", "classes_present": ">= 8", "toy_d_max_error": "<= 0.05"}},
+)
+def dcgan(ctx):
+    """D*(x) = p_data/(p_data + p_g) on a 1-D toy; a DCGAN (ConvT from a 1×1 latent map, BN, ReLU/tanh G; strided-conv LeakyReLU D; no pooling, no FC hidden layer) on MNIST (Day4 GAN)."""
+    from ..errors import NonFiniteLoss
+    from ..nn.dcgan import DCGAN, StepRecorder, build_digit_classifier, build_discriminator, build_generator
+    from ..train.layout import load_images
+
+    p = ctx.params
+    tf, keras = ctx.keras()
+    _toy(ctx, p)
+    mm_err, ns_err = _saturation_table(ctx, tf)
+    ctx.metric("loss_gradient_error", max(mm_err, ns_err), note="GradientTape vs closed form of both G losses")
+
+    x_train, y_train, x_test, y_test, _ = load_images(ctx, p["n_train"], p["n_test"], "nhwc")
+
+    # the judge: a separate CNN trained on real digits (never sees D or G)
+    ctx.reseed(1000)
+    judge = build_digit_classifier()
+    judge.compile(keras.optimizers.Adam(2e-3), keras.losses.SparseCategoricalCrossentropy(from_logits=True), metrics=["accuracy"])
+    with ctx.training():
+        judge.fit(x_train, y_train, batch_size=64, epochs=p["judge_epochs"], verbose=0,
+                  callbacks=ctx.callbacks(p["judge_epochs"], "judge CNN", run="judge"))
+    real_probs = tf.nn.softmax(judge(x_test, training=False)).numpy()
+    ctx.metric("judge_test_accuracy", float(np.mean(real_probs.argmax(1) == y_test)))
+    ctx.metric("judge_real_confident_share", float(np.mean(real_probs.max(1) >= 0.9)),
+               note="real test digits the judge classifies with confidence ≥ 0.9: the ceiling to read confident_share against")
+
+    ctx.reseed(0)
+    generator = build_generator(p["latent_dim"], p["g_filters"])
+    discriminator = build_discriminator(p["d_filters"])
+    gan = DCGAN(generator, discriminator, p["latent_dim"], generator_loss=p["generator_loss"], seed=ctx.seed)
+    gan.compile(d_optimizer=keras.optimizers.Adam(p["lr"], beta_1=p["beta_1"]),
+                g_optimizer=keras.optimizers.Adam(p["lr"], beta_1=p["beta_1"]))
+    ctx.table("generator (DCGAN rules: ConvT instead of pooling, BN, ReLU, tanh output, no Dense)",
+              ["layer", "type", "output"], _layer_rows(generator))
+    ctx.table("discriminator (strided Conv instead of pooling, BN, LeakyReLU, no Dense)", ["layer", "type", "output"],
+              _layer_rows(discriminator))
+    rng = np.random.default_rng(ctx.seed)
+    z_fixed = rng.standard_normal((10, p["latent_dim"])).astype("float32")
+    untrained = (generator(rng.standard_normal((p["n_samples"], p["latent_dim"])).astype("float32"), training=False).numpy() + 1) / 2
+    ctx.metric("untrained_confident_share", float(np.mean(tf.nn.softmax(judge(untrained)).numpy().max(1) >= 0.9)),
+               note="the same score for the untrained G: what the metric says of noise")
+
+    progress_rows = []
+    step_rows: list[dict] = []
+    record = StepRecorder(lambda row: (step_rows.append(row), ctx.log(**row)))
+    snapshot = keras.callbacks.LambdaCallback(on_epoch_end=lambda e, logs: progress_rows.append(
+        (generator(z_fixed, training=False).numpy()[..., 0] + 1) / 2))
+    stream = (tf.data.Dataset.from_tensor_slices(x_train * 2.0 - 1.0).shuffle(len(x_train), seed=ctx.seed)
+              .batch(p["batch_size"], drop_remainder=True).prefetch(2))
+    steps = len(x_train) // p["batch_size"]
+    if steps == 0:
+        from ..errors import UsageError
+
+        raise UsageError(f"--set batch_size={p['batch_size']}: larger than the {len(x_train)} training images")
+    start = time.perf_counter()
+    with ctx.training():
+        gan.fit(stream, epochs=p["epochs"], verbose=0,
+                callbacks=[record, snapshot, *ctx.callbacks(p["epochs"], "DCGAN", run="dcgan_epoch", steps_per_epoch=steps)])
+    train_s = time.perf_counter() - start
+    if record.failure is not None:
+        raise NonFiniteLoss(f"loss became {record.failure[0]} {record.failure[1]}; training stopped "
+                            "(the history so far is kept; try a smaller learning rate)")
+    ctx.metric("gan_steps", record.step)
+    ctx.metric("gan_train_s", round(train_s, 1), "s", note=f"{record.step / train_s:.1f} steps/s of batch {p['batch_size']}")
+
+    z = rng.standard_normal((p["n_samples"], p["latent_dim"])).astype("float32")
+    samples = np.concatenate([generator(z[i : i + 500], training=False).numpy() for i in range(0, len(z), 500)])
+    samples = np.clip((samples[..., 0] + 1.0) / 2.0, 0.0, 1.0).astype(np.float32)
+    probs = tf.nn.softmax(judge(samples[..., None], training=False)).numpy()
+    confident = probs.max(1) >= 0.9
+    labels = probs.argmax(1)
+    counts = np.bincount(labels[confident], minlength=10)
+    share = counts / max(1, confident.sum())
+    ctx.metric("confident_share", float(confident.mean()), note="generated digits the judge classifies with confidence ≥ 0.9")
+    ctx.metric("classes_present", int(np.sum(share >= 0.02)),
+               note="digit classes holding ≥ 2% of the confident samples (a fifth of a fair share): mode collapse lowers it")
+    ctx.metric("largest_class_share", float(share.max()))
+    ctx.table(f"the judge on {len(samples)} generated digits", ["digit", *range(10)],
+              [["confident samples", *counts.tolist()], ["share", *[round(float(s), 3) for s in share]]])
+    ctx.note("The judge is a separate CNN trained only on real digits; D is never used to score G. "
+             "G's first layer is a 7×7 transposed conv of z seen as a 1×1 map, D's last a 7×7 valid conv: no Dense layer anywhere.")
+
+    plt = ctx.pyplot()
+    if ctx.out is not None:
+        np.save(ctx.artifact_path("samples.npy"), samples)
+        fig = _grid(plt, samples[:100], 10, 10, [f"{labels[i]} {probs[i].max():.2f}" for i in range(100)])
+        fig.suptitle("generated digits (judge's label and confidence)", fontsize=8)
+        ctx.save_figure(fig, "samples.png")
+        rows = np.concatenate(progress_rows)
+        ctx.save_figure(_grid(plt, rows, len(progress_rows), 10), "samples_by_epoch.png")
+        fig, ax = plt.subplots(figsize=(7, 3.2))
+        for key in ("d_loss", "g_loss"):
+            v = np.array([r[key] for r in step_rows])
+            k = max(1, min(25, len(v) // 10))
+            ax.plot(np.arange(len(v)), v, alpha=0.25)
+            ax.plot(np.arange(k - 1, len(v)), np.convolve(v, np.ones(k) / k, mode="valid"), label=f"{key} ({k}-step mean)")
+        ax.set(xlabel="step", ylabel="loss (nats)", title=f"D and G losses ({p['generator_loss']} G loss)")
+        ax.legend(fontsize=7)
+        ctx.save_figure(fig, "losses.png")
+        lines = []
+        for m in (generator, discriminator):
+            m.summary(print_fn=lambda s, **_: lines.append(s))
+        ctx.artifact_path("model_summary.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
