@@ -14,7 +14,14 @@ import numpy as np
 
 from ..registry import Param, at_least, exercise, positive
 
-# Quick recipe, measured (to be filled in)
+# Quick recipe: C 32, skip 64, dilations 1 … 32 in 2 stacks (receptive field 127 samples), 4 kHz, 8 s of
+# training tone, 256 random crops of 1,024 + 127 samples per epoch, batch 16, Adam 3e-3; XLA is off (Keras's
+# "auto" on CPU). Measured on the shared 2-core machine (load 5-12 from other jobs: wall times there are
+# inflated; user+sys CPU seconds are the steadier figure):
+#   6 epochs, seed 0: accuracy 0.503 vs repeat-last 0.011, dominant 238 vs 242 Hz; 240 s wall under load, 88 s CPU
+#   3 epochs (kept), 50 naive steps instead of 200:
+#   seed 0: accuracy 0.302 vs repeat-last 0.011 (gain 0.291), dominant 243 vs 242 Hz (error 0.005);
+#           308 s wall at load 8-10, 67+4 s CPU
 
 
 def dominant_frequency(signal: np.ndarray, sample_rate: int, low_hz: float = 50.0) -> float:
