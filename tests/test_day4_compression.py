@@ -171,6 +171,19 @@ def test_magnitude_mask_removes_exactly_the_smallest():
         magnitude_mask(w, 1.0)
 
 
+def test_global_masks_use_one_threshold():
+    from dl_exercises.nn.compression import global_magnitude_masks
+
+    rng = np.random.default_rng(13)
+    small, large = rng.normal(0, 0.01, (40, 40)), rng.normal(0, 1.0, (3, 3))
+    masks = global_magnitude_masks([small, large], 0.5)
+    assert sum(int((m == 0).sum()) for m in masks) == round(0.5 * (small.size + large.size))
+    kept = np.concatenate([np.abs(w)[m == 1] for w, m in zip((small, large), masks)])
+    cut = np.concatenate([np.abs(w)[m == 0] for w, m in zip((small, large), masks)])
+    assert cut.max() <= kept.min()
+    assert masks[1].all()  # the large-scale kernel keeps every weight
+
+
 def test_polynomial_schedule_ends():
     from dl_exercises.nn.compression import polynomial_sparsity
 
@@ -194,15 +207,24 @@ def test_pruning_callback_keeps_the_pruned_weights_zero(tfk, schedule):
                   loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True))
     x = np.random.default_rng(9).random((96, 28, 28, 1)).astype("float32")
     y = np.random.default_rng(10).integers(0, 10, 96)
-    callback = MagnitudePruning(0.8, schedule, end_step=6, frequency=2)
-    model.fit(x, y, batch_size=16, epochs=2, verbose=0, callbacks=[callback])
-    kernels = prunable_kernels(model)
-    assert [k.path for k in kernels] == [f"p/p_{n}/kernel" for n in ("conv1", "conv2", "dense", "logits")]
-    for kernel in kernels:
-        w = kernel.numpy()
-        assert int((w == 0).sum()) == round(0.8 * w.size), kernel.path
-    nonzero_kernels, _ = count_nonzero(model)
-    assert nonzero_kernels == sum(k.numpy().size - round(0.8 * k.numpy().size) for k in kernels)
+    start = model.get_weights()
+    results = {}
+    for scope in ("layer", "global"):
+        model.set_weights(start)
+        callback = MagnitudePruning(0.8, schedule, end_step=6, frequency=2, scope=scope)
+        model.fit(x, y, batch_size=16, epochs=2, verbose=0, callbacks=[callback])
+        kernels = prunable_kernels(model)
+        assert [k.path for k in kernels] == [f"p/p_{n}/kernel" for n in ("conv1", "conv2", "dense", "logits")]
+        zeros = [int((k.numpy() == 0).sum()) for k in kernels]
+        sizes = [k.numpy().size for k in kernels]
+        if scope == "layer":
+            assert zeros == [round(0.8 * n) for n in sizes]
+        else:
+            assert sum(zeros) == round(0.8 * sum(sizes))
+        nonzero_kernels, _ = count_nonzero(model)
+        assert nonzero_kernels == sum(sizes) - sum(zeros)
+        results[scope] = zeros
+    assert results["global"] != results["layer"]  # one threshold prunes the layers unevenly
 
 
 def test_zipped_size_shrinks_with_zeros():

@@ -5,8 +5,8 @@ Day4 Section3 (軽量化・高速化技術: 蒸留, プルーニング).
 - ``mnist_cnn`` / ``mnist_mlp``: the float32 models that are quantized, pruned and distilled.
 - ``distillation_loss``: α·CE(hard labels) + (1 − α)·T²·KL(softmax(teacher/T) ‖ softmax(student/T)).
 - ``Distiller``: a student joined to a frozen teacher; ``fit`` updates the student only.
-- ``magnitude_mask``, ``polynomial_sparsity``, ``MagnitudePruning``: pruning by hand with masks that a
-  callback applies after every training step (one-shot or gradual schedule).
+- ``magnitude_mask``, ``global_magnitude_masks``, ``polynomial_sparsity``, ``MagnitudePruning``: pruning by
+  hand with masks that a callback applies after every training step (one-shot or gradual schedule).
 - ``prunable_kernels``, ``count_nonzero``, ``zipped_size``: what is pruned and how small it gets.
 """
 
@@ -176,6 +176,36 @@ def magnitude_mask(weight, sparsity: float) -> np.ndarray:
     return mask.reshape(w.shape)
 
 
+def global_magnitude_masks(weights, sparsity: float) -> list[np.ndarray]:
+    """Masks for several arrays with one threshold: the round(sparsity·total) smallest |w| of all of them go.
+
+    Layers differ in size and scale, so one global threshold prunes the large
+    fully-connected kernel (many small weights) much more than a first
+    convolution of a few large ones, which uniform per-layer pruning would cripple.
+
+    Returns:
+        float32 masks in the shapes of ``weights``; exactly round(sparsity·total) zeros among them.
+    """
+    if not 0.0 <= sparsity < 1.0:
+        raise ValueError(f"global_magnitude_masks: sparsity must be in [0, 1), Received: sparsity={sparsity}")
+    arrays = [np.asarray(w) for w in weights]
+    flat = magnitude_mask(np.concatenate([np.abs(a).reshape(-1) for a in arrays]), sparsity)
+    masks, start = [], 0
+    for a in arrays:
+        masks.append(flat[start:start + a.size].reshape(a.shape))
+        start += a.size
+    return masks
+
+
+def pruning_masks(weights, sparsity: float, scope: str = "global") -> list[np.ndarray]:
+    """``global_magnitude_masks`` (scope "global") or ``magnitude_mask`` of each array alone (scope "layer")."""
+    if scope == "global":
+        return global_magnitude_masks(weights, sparsity)
+    if scope == "layer":
+        return [magnitude_mask(w, sparsity) for w in weights]
+    raise ValueError(f"pruning_masks: scope must be 'global' or 'layer', Received: scope={scope!r}")
+
+
 def polynomial_sparsity(step: int, final: float, begin: int, end: int, initial: float = 0.0,
                         power: float = 3.0) -> float:
     """Gradual pruning schedule (Zhu & Gupta, 2017): s = s_f + (s_i − s_f)·(1 − (t − t0)/(t1 − t0))^power.
@@ -201,16 +231,21 @@ class MagnitudePruning(keras.callbacks.Callback):
     the callback sees every step.
 
     Args:
-        sparsity: fraction of each kernel set to zero, in [0, 1).
+        sparsity: fraction of the kernel weights set to zero, in [0, 1).
         schedule: "one_shot" or "gradual".
+        scope: "global" (one magnitude threshold over all kernels) or "layer" (each kernel alone).
         end_step: step at which the gradual schedule reaches ``sparsity``.
         frequency: steps between mask updates of the gradual schedule.
     """
 
     SCHEDULES = ("one_shot", "gradual")
 
-    def __init__(self, sparsity: float, schedule: str = "one_shot", end_step: int = 100, frequency: int = 10):
+    def __init__(self, sparsity: float, schedule: str = "one_shot", end_step: int = 100, frequency: int = 10,
+                 scope: str = "global"):
         super().__init__()
+        if scope not in ("global", "layer"):
+            raise ValueError(f"MagnitudePruning: scope must be 'global' or 'layer', Received: scope={scope!r}")
+        self.scope = scope
         if not 0.0 <= sparsity < 1.0:
             raise ValueError(f"MagnitudePruning: sparsity must be in [0, 1), Received: sparsity={sparsity}")
         if schedule not in self.SCHEDULES:
@@ -230,7 +265,7 @@ class MagnitudePruning(keras.callbacks.Callback):
 
     def _update_masks(self) -> None:
         self.current_sparsity = self.target_at(self.step)
-        self.masks = [magnitude_mask(k.numpy(), self.current_sparsity) for k in prunable_kernels(self.model)]
+        self.masks = pruning_masks([k.numpy() for k in prunable_kernels(self.model)], self.current_sparsity, self.scope)
 
     def _apply(self) -> None:
         for kernel, mask in zip(prunable_kernels(self.model), self.masks):

@@ -352,28 +352,31 @@ def parse_fractions(text: str, key: str) -> list[float]:
 
 
 def prune_and_finetune(ctx, base, x_train, y_train, x_test, y_test, sparsity: float, schedule: str, *,
-                       epochs: int, batch_size: int, lr: float) -> dict:
+                       epochs: int, batch_size: int, lr: float, scope: str = "global") -> dict:
     """Copy the trained ``base``, prune its kernels by magnitude (``schedule``), fine-tune with the masks held.
 
     Returns:
         {sparsity, schedule, before, after, nonzero_kernels, kernels, nonzero, zip_bytes, measured_sparsity}.
     """
-    from ..nn.compression import MagnitudePruning, count_nonzero, magnitude_mask, prunable_kernels, zipped_size
+    from ..nn.compression import MagnitudePruning, count_nonzero, prunable_kernels, pruning_masks, zipped_size
 
     model = clone_trained(base)
     kernels = prunable_kernels(model)
     if schedule == "one_shot":
-        for kernel in kernels:
-            kernel.assign(kernel.numpy() * magnitude_mask(kernel.numpy(), sparsity))
+        for kernel, mask in zip(kernels, pruning_masks([k.numpy() for k in kernels], sparsity, scope)):
+            kernel.assign(kernel.numpy() * mask)
     before = accuracy_of(model, x_test, y_test)
     steps = int(np.ceil(len(x_train) / batch_size)) * epochs
-    pruning = MagnitudePruning(sparsity, schedule, end_step=max(1, (2 * steps) // 3), frequency=max(1, steps // 30))
+    pruning = MagnitudePruning(sparsity, schedule, end_step=max(1, (2 * steps) // 3), frequency=max(1, steps // 30),
+                               scope=scope)
     if epochs:
         train_model(ctx, model, x_train, y_train, epochs=epochs, batch_size=batch_size, lr=lr,
                     label=f"fine-tune {sparsity:.0%} {schedule}", callbacks=[pruning])
     nonzero_kernels, nonzero = count_nonzero(model)
     size = sum(int(np.prod(k.shape)) for k in kernels)
+    per_layer = [1.0 - np.count_nonzero(k.numpy()) / k.numpy().size for k in kernels]
     return {"sparsity": sparsity, "schedule": schedule, "before": before, "after": accuracy_of(model, x_test, y_test),
+            "per_layer": per_layer, "layer_names": [k.path.split("/")[-2] for k in kernels],
             "nonzero_kernels": nonzero_kernels, "kernels": size, "nonzero": nonzero,
             "measured_sparsity": 1.0 - nonzero_kernels / size, "zip_bytes": zipped_size(model.get_weights()),
             "model": model}
@@ -397,7 +400,8 @@ def run_pruning(ctx) -> list[dict]:
         for schedule in (("one_shot",) if sparsity == 0 else schedules):
             ctx.reseed(10)  # every fine-tuning sees the same batches
             run = prune_and_finetune(ctx, base, x_train, y_train, x_test, y_test, sparsity, schedule,
-                                     epochs=p["finetune_epochs"], batch_size=p["batch_size"], lr=p["finetune_lr"])
+                                     epochs=p["finetune_epochs"], batch_size=p["batch_size"], lr=p["finetune_lr"],
+                                     scope=p["scope"])
             run.pop("model")
             runs.append(run)
     dense = next((r for r in runs if r["sparsity"] == 0), None)
@@ -423,9 +427,13 @@ def run_pruning(ctx) -> list[dict]:
                note=f"0 % − {p['sparsity']:.0%} ({worst['schedule'].replace('_', '-')}, the worse schedule), "
                     "both fine-tuned alike")
     ctx.metric("measured_sparsity", worst["measured_sparsity"], note=f"zeros counted in the kernels at {p['sparsity']:.0%}")
-    ctx.note(f"pruned: the {runs[0]['kernels']:,} kernel weights of the Conv2D and Dense layers, each kernel to the same "
-             "fraction (biases kept); a callback multiplies them by their masks after every step, so pruned weights "
-             "stay zero; FT = fine-tuning; gradual pruning has no 'before' (it prunes while fine-tuning)")
+    how = ("one magnitude threshold over all of them" if p["scope"] == "global" else "each kernel to the same fraction")
+    ctx.note(f"pruned: the {runs[0]['kernels']:,} kernel weights of the Conv2D and Dense layers, {how} (biases kept); "
+             "a callback multiplies them by their masks after every step, so pruned weights stay zero; FT = "
+             "fine-tuning; gradual pruning has no 'before' (it prunes while fine-tuning)")
+    target_run = next(r for r in runs if r["sparsity"] == p["sparsity"])
+    ctx.note(f"sparsity of each kernel at {p['sparsity']:.0%} ({target_run['schedule'].replace('_', '-')}): "
+             + ", ".join(f"{n} {s:.0%}" for n, s in zip(target_run["layer_names"], target_run["per_layer"])))
     ctx.note("zip bytes: the float32 weights deflated in a zip archive — zeros compress, so sparsity shrinks the file "
              "even though the arrays keep their shape")
     for r in runs:
@@ -650,8 +658,10 @@ def run_bench(ctx) -> None:
         chosen = [pt for pt in points if pt[0] == technique]
         if chosen:
             ax.scatter([pt[4] for pt in chosen], [pt[5] for pt in chosen], marker=marker, s=60, label=technique)
-            for pt in chosen:
-                ax.annotate(pt[1], (pt[4], pt[5]), textcoords="offset points", xytext=(4, 4), fontsize=7)
+            for i, pt in enumerate(chosen):
+                short = (pt[1].replace("TFLite ", "").replace(" weights", "").replace("dynamic-range", "dyn.")
+                         .replace("student from scratch", "scratch").replace("distilled student", "distilled"))
+                ax.annotate(short, (pt[4], pt[5]), textcoords="offset points", xytext=(4, 4 - 9 * (i % 2)), fontsize=7)
     ax.set(xscale="log", xlabel="zipped .tflite size (bytes)", ylabel="test accuracy",
            title="Size against accuracy: quantization, pruning, distillation")
     ax.legend(loc="lower right")
