@@ -245,7 +245,7 @@ def _ssd_figure(plt, images, truths, predictions, names, min_score):
         "nms_iou": fraction(0.45, "NMS drops boxes whose IoU with a kept one is above this"),
         "fps_images": positive(100, "single-image calls timed for FPS"),
     },
-    # quick recipe: 2000 images × 4 epochs (62 steps of 32 each), width 16, maps 16/8/4 with s 0.2–0.6.
+    # quick recipe: 2000 images × 4 epochs (62 steps of 32 per epoch), width 16, maps 16/8/4 with s 0.2–0.6.
     # Tried first: maps 8/4/2 (s 0.15–0.6): 32 % of objects matched only by the best-match rule, mAP@0.5 0.91 at
     # 4 epochs; maps 16/8/4 leave < 1 % to it. Measured (2 shared cores): mAP@0.5 0.9898/0.9977/0.9898 at seeds
     # 0/1/2 (worst margin 0.19), 0.9903 with TF_ENABLE_ONEDNN_OPTS=0 at seed 0; wall 41.9/38.9/34.1 s and
