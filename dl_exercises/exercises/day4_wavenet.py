@@ -24,6 +24,7 @@ from ..registry import Param, at_least, exercise, positive
 #           308 s wall at load 8-10, 67+4 s CPU
 #   seed 1: 0.356 vs 0.017 (gain 0.339), 225 vs 227 Hz (0.008); 142 s wall at load 6-8, 62+3 s CPU
 #   seed 2: 0.334 vs 0.016 (gain 0.318), 190 vs 193 Hz (0.016); 161 s wall at load 5-8, 67+3 s CPU
+#   seed 0, TF_ENABLE_ONEDNN_OPTS=0: 0.302 vs 0.011 (gain 0.291), 244 vs 242 Hz (0.009); 242 s wall at load 10-14, 63+5 s CPU
 # Worst gain 0.291 against the 0.2 bound (margin 0.09; an untrained net gains about 0), worst frequency
 # error 0.016 against 0.05. The machine was never idle: on 2 idle cores expect about half the CPU seconds.
 

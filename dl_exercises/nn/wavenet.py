@@ -27,6 +27,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import keras
+import numpy as np
 from keras import ops
 
 CLASSES = 256
@@ -263,4 +264,4 @@ class FastGenerator:
             x, queues, drawn, _ = self._run(x, queues, empty, tf.constant(k), tf.constant(seed + 1 + start),
                                             tf.constant(float(temperature)))
             samples.append(drawn.numpy())
-        return __import__("numpy").concatenate(samples, axis=1)
+        return np.concatenate(samples, axis=1)
