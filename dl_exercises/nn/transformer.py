@@ -393,6 +393,38 @@ class TransformerSchedule(keras.optimizers.schedules.LearningRateSchedule):
 
 
 @keras.saving.register_keras_serializable(package="dlx")
+class WarmupCosineSchedule(keras.optimizers.schedules.LearningRateSchedule):
+    """Linear warm-up to ``peak``, then a cosine decay to 0 at ``total_steps``: the run ends annealed.
+
+    The paper's schedule (``TransformerSchedule``) decays as step^-0.5 and never reaches a small rate; a
+    short run that must end precise does better annealed to 0.
+
+    Args:
+        peak: the highest learning rate, reached at ``warmup_steps``.
+        warmup_steps: steps of linear warm-up.
+        total_steps: the step at which the rate reaches 0 (the whole run).
+    """
+
+    def __init__(self, peak: float, warmup_steps: int, total_steps: int):
+        if not peak > 0:
+            raise ValueError(f"peak must be positive. Received: peak={peak}")
+        _check_positive_int("warmup_steps", warmup_steps)
+        _check_positive_int("total_steps", total_steps)
+        self.peak = float(peak)
+        self.warmup_steps = warmup_steps
+        self.total_steps = total_steps
+
+    def __call__(self, step):
+        step = ops.cast(step, "float32") + 1.0
+        warm = ops.minimum(step / self.warmup_steps, 1.0)
+        progress = ops.clip((step - self.warmup_steps) / max(1, self.total_steps - self.warmup_steps), 0.0, 1.0)
+        return self.peak * warm * 0.5 * (1.0 + ops.cos(math.pi * progress))
+
+    def get_config(self):
+        return {"peak": self.peak, "warmup_steps": self.warmup_steps, "total_steps": self.total_steps}
+
+
+@keras.saving.register_keras_serializable(package="dlx")
 class MaskedSparseCrossentropy(keras.losses.Loss):
     """Cross-entropy over target tokens, padding ignored, optional label smoothing (Day4 Section5).
 

@@ -56,3 +56,28 @@ def largest_divisor_at_most(n: int, limit: int) -> int:
         if n % d == 0:
             return d
     return 1
+
+
+def length_buckets(lengths, batch_size: int, epochs: int, seed: int, width: int = 4) -> list[np.ndarray]:
+    """Mini-batches of sequences of similar length, for ``epochs`` passes: little compute goes to padding.
+
+    Each epoch shuffles the samples, groups them by length into buckets ``width`` wide,
+    cuts each bucket into batches of ``batch_size`` (the last of a bucket may be short)
+    and shuffles the order of the batches. Every sample appears once per epoch.
+
+    Args:
+        lengths: (N,) length of each sample (e.g. its number of non-padding tokens).
+    Returns:
+        a list of index arrays, ``epochs × batches_per_epoch`` of them.
+    """
+    lengths = np.asarray(lengths)
+    rng = np.random.default_rng(seed)
+    bucket = lengths // max(1, width)
+    out: list[np.ndarray] = []
+    for _ in range(epochs):
+        order = rng.permutation(len(lengths))
+        order = order[np.argsort(bucket[order], kind="stable")]
+        edges = np.flatnonzero(np.diff(bucket[order])) + 1
+        epoch = [chunk[i:i + batch_size] for chunk in np.split(order, edges) for i in range(0, len(chunk), batch_size)]
+        out.extend(epoch[j] for j in rng.permutation(len(epoch)))
+    return out
