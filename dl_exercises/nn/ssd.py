@@ -19,7 +19,7 @@ def tiny_ssd(input_shape=(64, 64, 3), num_classes: int = 3, boxes_per_location=(
              name: str = "tiny_ssd") -> keras.Model:
     """Build the tiny SSD.
 
-    Backbone: conv(w/2)–pool–conv(w)–pool–conv(2w) gives the first map (S/4); two stride-2
+    Backbone: conv(w/2)–pool–conv(w)–pool–conv(w)–conv(2w) gives the first map (S/4); two stride-2
     convs give the next (S/8, S/16). Convolutions are 3×3, "same", BatchNorm + ReLU.
 
     Args:
