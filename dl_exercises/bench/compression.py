@@ -30,11 +30,13 @@ from ..registry import Param, data_sizes, exercise, fraction, learning_rate, pos
         "student_dense": positive(32, "hidden Dense units of the student"),
         "student_epochs": positive(10, "training epochs of each student"),
         "alpha": fraction(0.1, "α: weight of the hard-label cross-entropy"),
-        "temperature": Param(float, 4.0, "distillation temperature T", min=0.0, min_inclusive=False),
+        "temperature": Param(float, 2.0, "distillation temperature T", min=0.0, min_inclusive=False),
     },
     budgets={
         "smoke": {"n_train": 200, "n_test": 50, "epochs": 1, "calibration": 10, "sparsities": "0.8",
                   "finetune_epochs": 1, "student_epochs": 1, "student_filters": 4, "student_dense": 8},
+        # quick (seed 0): 45 s user+sys CPU, 58 s wall at load 4-5; students: scratch 0.955, distilled (T = 2) 0.946,
+        # taught by the single float32 CNN (T = 4: 0.947); pruned 80 % 0.956 vs float32 0.955; full int8 0.956
         "quick": {},
         "full": {"n_train": 60000, "n_test": 10000, "epochs": 10, "finetune_epochs": 4, "student_epochs": 20},
     },

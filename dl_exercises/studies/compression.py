@@ -651,6 +651,8 @@ def run_bench(ctx) -> None:
         ctx.log(run=label, technique=t, nonzero_parameters=n, tflite_bytes=size, zipped_bytes=zipped, accuracy=acc)
     ctx.note("size: each model converted to a .tflite file and deflated in a zip archive, so pruning's zeros count as "
              "they would when the file is shipped; accuracy: the same file in tf.lite.Interpreter")
+    ctx.note(f"the pruned CNNs were fine-tuned {p['finetune_epochs']} more epochs than the float32 one; the students are "
+             f"trained from scratch ({p['student_epochs']} epochs), the distilled one taught by the float32 CNN")
     plt = ctx.pyplot()
     fig, ax = plt.subplots(figsize=(7.5, 4.5))
     markers = {"float32": "*", "quantization": "o", "pruning": "s", "distillation": "^"}
