@@ -22,9 +22,21 @@ from dl_exercises.nn.attention import MultiHeadAttention
 from dl_exercises.nn.hred import GaussianKL, RepeatOverTime
 from dl_exercises.nn.positional_encoding import PositionalEncoding
 from dl_exercises.nn.rnn_attention import RNNAttention
+from dl_exercises.nn.segmentation import MaxPoolingWithArgmax2D, MaxUnpooling2D
 from dl_exercises.nn.transformer import (AddNorm, PaddingMask, PositionwiseFeedForward, TokenEmbedding,
                                          TransformerDecoderLayer, TransformerEncoderLayer)
 from dl_exercises.nn.vae import KLDivergence, Sampling
+from dl_exercises.nn.wavenet import GatedResidualBlock
+
+
+def _unpool_inputs():
+    """Pooled values and the argmax of a real pooling, so every index points into the output."""
+    import numpy as np
+    import tensorflow as tf
+
+    x = np.random.default_rng(0).normal(size=(2, 4, 4, 3)).astype("float32")
+    pooled, argmax = tf.nn.max_pool_with_argmax(x, ksize=2, strides=2, padding="VALID", include_batch_in_index=True)
+    return [pooled.numpy(), argmax.numpy()]
 
 # The harness fits with a generator and shuffle=True; Keras warns that it ignores the shuffle.
 pytestmark = pytest.mark.filterwarnings("ignore:`shuffle=True` was passed")
@@ -68,6 +80,16 @@ CASES = {
     "RepeatOverTime": dict(layer_cls=RepeatOverTime, init_kwargs={},
                            input_shape={"vector_shape": (2, 3), "like_shape": (2, 4, 5)},
                            expected_output_shape=(2, 4, 3), run_training_check=False),
+    "GatedResidualBlock": dict(layer_cls=GatedResidualBlock,
+                               init_kwargs={"channels": 8, "skip_channels": 6, "dilation_rate": 2},
+                               input_shape=(2, 10, 8), expected_output_shape=((2, 10, 8), (2, 10, 6))),
+    # argmax pooling and unpooling have no weights and route int64 indices: no training or float16 check
+    "MaxPoolingWithArgmax2D": dict(layer_cls=MaxPoolingWithArgmax2D, init_kwargs={"pool_size": 2},
+                                   input_shape=(2, 4, 4, 3), expected_output_shape=[(2, 2, 2, 3), (2, 2, 2, 3)],
+                                   run_training_check=False, run_mixed_precision_check=False),
+    "MaxUnpooling2D": dict(layer_cls=MaxUnpooling2D, init_kwargs={"size": 2}, input_data=_unpool_inputs(),
+                           expected_output_shape=(2, 4, 4, 3), run_training_check=False,
+                           run_mixed_precision_check=False),
 }
 # The harness trains a layer by calling it on one positional argument, which keyword multi-input
 # layers cannot take; those with trainable weights get the same one-step training check below.
