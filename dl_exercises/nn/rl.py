@@ -76,26 +76,34 @@ def build_q_net(n_obs: int = 4, n_actions: int = 2, hidden: Sequence[int] = (64,
     return _mlp(n_obs, hidden, n_actions, activation, "q", name, "float32")
 
 
-def make_greedy_fn(model: keras.Model):
-    """A compiled ``f(obs) → argmax_a model(obs)`` for a float32 batch (n, n_obs); returns int32 (n,)."""
+def make_greedy_fn(model: keras.Model, *, jit_compile: bool = True):
+    """A compiled ``f(obs) → argmax_a model(obs)`` for a float32 batch (n, n_obs); returns int32 (n,).
+
+    The concrete function is returned (calling it skips ``tf.function``'s signature
+    matching: 0.33 ms instead of 0.75 ms of CPU per call measured here, 0.22 ms with XLA).
+    With ``jit_compile`` XLA compiles once per batch size, so callers keep n fixed.
+    """
     n_obs = model.input_shape[-1]
 
-    @tf.function(input_signature=[tf.TensorSpec((None, n_obs), tf.float32)], reduce_retracing=True)
+    @tf.function(input_signature=[tf.TensorSpec((None, n_obs), tf.float32)], jit_compile=jit_compile)
     def greedy(obs):
         return tf.argmax(model(obs, training=False), axis=1, output_type=tf.int32)
 
-    return greedy
+    return greedy.get_concrete_function()
 
 
-def make_probs_fn(model: keras.Model):
-    """A compiled ``f(obs) → softmax(model(obs))`` for a float32 batch (n, n_obs); returns (n, n_actions)."""
+def make_probs_fn(model: keras.Model, *, jit_compile: bool = True):
+    """A compiled ``f(obs) → softmax(model(obs))`` for a float32 batch (n, n_obs); returns (n, n_actions).
+
+    As ``make_greedy_fn``: a concrete function, compiled by XLA once per batch size.
+    """
     n_obs = model.input_shape[-1]
 
-    @tf.function(input_signature=[tf.TensorSpec((None, n_obs), tf.float32)], reduce_retracing=True)
+    @tf.function(input_signature=[tf.TensorSpec((None, n_obs), tf.float32)], jit_compile=jit_compile)
     def probs(obs):
         return tf.nn.softmax(model(obs, training=False), axis=-1)
 
-    return probs
+    return probs.get_concrete_function()
 
 
 def weighted_log_prob(model: keras.Model, obs, actions, weights):
@@ -162,7 +170,7 @@ def dqn_targets(rewards, terminated, q_next, gamma: float, *, q_online_next=None
 
 
 def make_dqn_train_step(online: keras.Model, target: keras.Model | None, optimizer: keras.optimizers.Optimizer, *,
-                        gamma: float, loss: str = "huber", double: bool = False):
+                        gamma: float, loss: str = "huber", double: bool = False, jit_compile: bool = False):
     """k DQN updates in one compiled call: ``step(obs, actions, rewards, next_obs, terminated) → mean loss``.
 
     Each of the k mini-batches (leading axis) makes one update of the online net:
@@ -179,6 +187,7 @@ def make_dqn_train_step(online: keras.Model, target: keras.Model | None, optimiz
         gamma: discount γ in (0, 1].
         loss: "huber" or "mse".
         double: Double DQN targets.
+        jit_compile: compile the k updates with XLA.
 
     Returns:
         the compiled function; its inputs have shapes (k, B, n_obs), (k, B), (k, B), (k, B, n_obs), (k, B).
@@ -208,7 +217,7 @@ def make_dqn_train_step(online: keras.Model, target: keras.Model | None, optimiz
     @tf.function(input_signature=[
         tf.TensorSpec((None, None, n_obs), tf.float32), tf.TensorSpec((None, None), tf.int32),
         tf.TensorSpec((None, None), tf.float32), tf.TensorSpec((None, None, n_obs), tf.float32),
-        tf.TensorSpec((None, None), tf.float32)])
+        tf.TensorSpec((None, None), tf.float32)], jit_compile=jit_compile)
     def step(obs, actions, rewards, next_obs, terminated):
         total = tf.constant(0.0)
         k = tf.shape(obs)[0]
@@ -216,4 +225,4 @@ def make_dqn_train_step(online: keras.Model, target: keras.Model | None, optimiz
             total += one_update(obs[i], actions[i], rewards[i], next_obs[i], terminated[i])
         return total / tf.cast(k, tf.float32)
 
-    return step
+    return step.get_concrete_function()
