@@ -294,6 +294,7 @@ class Plan:
     seed: int
     params: Mapping[str, Any]
     dataset: str | None = None
+    resume: str | None = None  # ``dlx run --resume DIR``: the directory of a checkpoint to continue from
 
 
 @dataclass

@@ -35,6 +35,7 @@ class RunContext:
         self.params = dict(plan.params)
         self.dataset = plan.dataset
         self.out = Path(out) if out else None
+        self.resume = Path(plan.resume) if plan.resume else None  # --resume DIR (exercises that checkpoint read it)
         self.reporter = reporter or NullReporter()
         self.history: list[dict[str, Any]] = []
         self._result = Result(

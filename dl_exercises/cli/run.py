@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 from typing import List, Optional
@@ -12,6 +13,9 @@ from ..budget import DEFAULT_BUDGET
 from ..errors import EXIT_FAILED, EXIT_OK, DlxError, UsageError
 from ..registry import Plan, get_exercise, list_exercises
 from .common import handle_errors, state
+
+# Exercises whose long runs write checkpoint.npz after every epoch (enja) and read ctx.resume.
+RESUMABLE = ("day3.seq2seq", "day4.transformer")
 
 
 def parse_sets(pairs: List[str]) -> dict[str, str]:
@@ -67,6 +71,9 @@ def run_command(
     sets: List[str] = typer.Option([], "--set", help="KEY=VALUE, validated against the exercise's parameters"),
     out: Optional[Path] = typer.Option(None, "--out", help="write result.json, history.csv and plots here"),
     as_json: bool = typer.Option(False, "--json", help="print the Result as JSON on stdout and nothing else"),
+    resume: Optional[Path] = typer.Option(
+        None, "--resume", help="continue the run whose --out was DIR from its checkpoint (same budget, seed and "
+        "--set values; writes to DIR unless --out is given); exercises that checkpoint: " + ", ".join(RESUMABLE)),
 ) -> None:
     """Run exercises and show metric | dlx | target | course. Exit 1 if a target is missed."""
     if run_all == bool(exercise_ids):
@@ -74,4 +81,11 @@ def run_command(
     specs = list_exercises() if run_all else [get_exercise(i) for i in exercise_ids]
     values = parse_sets(sets)
     plans = [spec.plan(budget, seed, values, dataset) for spec in specs]  # every plan checked before the first run
+    if resume is not None:
+        if len(plans) != 1 or plans[0].spec.id not in RESUMABLE:
+            raise UsageError(f"--resume continues one run of {', '.join(RESUMABLE)}")
+        if not (resume / "checkpoint.npz").is_file():
+            raise UsageError(f"--resume {resume}: no checkpoint.npz there (a run writes one after each epoch with --out)")
+        plans = [dataclasses.replace(plans[0], resume=str(resume))]
+        out = out or resume
     raise typer.Exit(run_plans(plans, out=out, as_json=as_json))

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..registry import at_least, choice, exercise, flag, learning_rate, positive, text
+from ..registry import at_least, choice, exercise, flag, fraction, learning_rate, non_negative, positive, text
 
 
 _TRAINING_PARAMS = {
@@ -57,9 +57,23 @@ def _examples(sources, references, hypotheses, k=5):
         "batch_size": positive(128),
         "lr": learning_rate(0.005, "Adam learning rate (peak, with the cosine schedule)"),
         **_TRAINING_PARAMS,
+        # enja only (the dates path is unchanged by these):
+        "max_tokens": at_least(32, 2048, "enja: padded tokens per batch (length-bucketed batches, replaces batch_size)"),
+        "min_count": positive(1, "enja: training words seen fewer times become <unk>"),
+        "reverse_source": flag(False, "enja: feed each source reversed (Sutskever et al. 2014)"),
+        "label_smoothing": fraction(0.0, "enja: label smoothing ε", upper=0.5),
+        "beam_width": positive(4, "enja: beam width of the second test decoding (1 = greedy only)"),
+        "length_penalty": non_negative(0.0, "enja: beam search divides log-probabilities by length**this"),
+        "precision": choice("float32", ("auto", "float32", "mixed_bfloat16"),
+                            "enja: auto = mixed bfloat16 where native, else float32"),
+        "peak_n": positive(2048, "enja: matrix size of the matmul peak measured in the same run"),
+        "max_train_minutes": non_negative(0.0, "enja: stop at the first epoch boundary past which the next epoch would "
+                                               "end after this many minutes (0 = every epoch)"),
+        "data_dir": text("", "enja: directory holding train/dev/test .en/.ja (default: cache or $DLX_DATA_DIR)"),
     },
     budgets={
-        "smoke": {"epochs": 1, "n_train": 256, "n_test": 32, "units": 16},
+        "smoke": {"epochs": 1, "n_train": 256, "n_test": 32, "units": 16, "max_tokens": 512, "peak_n": 256,
+                  "beam_width": 2},
         "quick": {"epochs": 8},
         "full": {"epochs": 10, "n_train": 50000, "n_test": 500, "units": 256, "embed_dim": 256, "batch_size": 64, "lr": 0.001},
     },
@@ -74,6 +88,8 @@ def seq2seq(ctx):
 
     p = ctx.params
     name = ctx.dataset or "dates"
+    if name == "enja":
+        return _enja(ctx, p)
     bundle = ctx.load_data(name, n_train=p["n_train"], n_test=p["n_test"])
     e = bundle.extra
     word_level = e.get("level") == "word"
@@ -98,6 +114,113 @@ def seq2seq(ctx):
     ctx.metric("parameters", int(model.count_params()))
     ctx.table("test examples (greedy decoding)", ["source", "reference", "dlx", ""], _examples(bundle.x_test, refs, hyps))
     ctx.note(f"Thought vector: the encoder's final {p['cell'].upper()} state ({p['units']} units) is the decoder's initial state.")
+
+
+def _enja(ctx, p):
+    """English → Japanese with the thought-vector seq2seq: resumable training, dev BLEU per epoch, test BLEU."""
+    import time
+
+    from ..nn.decoding import beam_search_decode, greedy_decode
+    from ..nn.seq2seq import build_seq2seq, make_log_probs_fn, reverse_sources
+    from ..nn.transformer import MaskedSparseCrossentropy
+    from ..studies.speed import lstm_seq2seq_pair_mult_adds, matmul_peak_gflops, pair_lengths, rate
+    from ..text.bleu import corpus_bleu
+    from ..train.precision import precision_policy, resolve
+    from ..train.sequences import token_batches, train_pairs
+
+    kwargs = {"n_train": p["n_train"], "n_test": p["n_test"], "min_count": p["min_count"]}
+    if p["data_dir"]:
+        kwargs["data_dir"] = p["data_dir"]
+    bundle = ctx.load_data("enja", **kwargs)
+    e = bundle.extra
+    prep = reverse_sources if p["reverse_source"] else (lambda a: a)
+    src_train, tgt_train = prep(e["src_train"]), e["tgt_train"]
+    n_dev = min(len(e["x_dev"]), p["n_test"])
+    src_dev, src_test = prep(e["src_dev"][:n_dev]), prep(e["src_test"])
+    max_target = tgt_train.shape[1] - 1
+    tf, keras = ctx.keras()
+    precision = resolve(p["precision"])
+    peaks = {"float32": matmul_peak_gflops("float32", p["peak_n"])}
+    if precision == "mixed_bfloat16":
+        peaks["mixed_bfloat16"] = matmul_peak_gflops("bfloat16", p["peak_n"])
+    with precision_policy(precision):
+        model, _ = build_seq2seq(len(e["source_vocab"]), len(e["target_vocab"]), embed_dim=p["embed_dim"],
+                                 units=p["units"], cell=p["cell"])  # no unroll: batch lengths vary
+    lengths = (src_train != 0).sum(1), (tgt_train != 0).sum(1)
+    steps_per_epoch = len(token_batches(*lengths, p["max_tokens"], ctx.seed, 0))
+    lr = p["lr"]
+    if p["lr_schedule"] == "cosine":
+        lr = keras.optimizers.schedules.CosineDecay(lr, steps_per_epoch * p["epochs"], alpha=0.05)
+    optimizer = keras.optimizers.Adam(lr, clipnorm=p["clipnorm"])
+    vocab = e["target_vocab"]
+    dev_refs = [str(y) for y in e["y_dev"][:n_dev]]
+
+    def dev_bleu(epoch):
+        start = time.perf_counter()
+        hyps = [" ".join(vocab.decode(r)) for r in greedy_decode(make_log_probs_fn(model, src_dev), n_dev, max_target)]
+        return {"dev_bleu": round(corpus_bleu(hyps, dev_refs).score, 2), "dev_s": round(time.perf_counter() - start, 2)}
+
+    settings = {**{k: v for k, v in p.items() if k not in ("max_train_minutes", "data_dir")},
+                "seed": ctx.seed, "budget": ctx.budget, "dataset": "enja"}
+    with ctx.training():
+        report = train_pairs(ctx, model, MaskedSparseCrossentropy(p["label_smoothing"]), optimizer, src_train, tgt_train,
+                             epochs=p["epochs"], max_tokens=p["max_tokens"], label=f"seq2seq {p['cell']} enja",
+                             settings=settings, checkpoint_path=ctx.artifact_path("checkpoint.npz"),
+                             resume_path=ctx.resume / "checkpoint.npz" if ctx.resume else None,
+                             max_seconds=p["max_train_minutes"] * 60.0, after_epoch=dev_bleu)
+    if report.resumed_from:
+        ctx.note(f"resumed from epoch {report.resumed_from[0]}, step {report.resumed_from[1]} of {steps_per_epoch}")
+    if report.stopped_by_time:
+        ctx.note(f"stopped by max_train_minutes={p['max_train_minutes']:g} after epoch {report.epochs_done} of {p['epochs']}")
+    if report.epoch_seconds:
+        s, t = pair_lengths(src_train, tgt_train)
+        achieved = 6.0 * lstm_seq2seq_pair_mult_adds(s, t, p["embed_dim"], p["units"], len(vocab)) / report.seconds_per_epoch / 1e9
+        per_epoch = ctx.metric("seconds_per_epoch", round(report.seconds_per_epoch, 1), "s",
+                               note=f"median epoch after the first; {steps_per_epoch} steps of ≤ {p['max_tokens']} tokens; {precision}")
+        ctx.metric("train_tokens_per_s", rate(report.tokens_per_s), "tokens/s", note="target tokens scored per second")
+        ctx.metric("achieved_gflops", rate(achieved), "GFLOP/s", note="3 × 2 × forward multiply-adds of the real tokens")
+        ctx.metric("share_of_peak", round(achieved / peaks[precision], 3),
+                   note=f"over the {precision} matmul peak of this run ({rate(peaks[precision])} GFLOP/s, {p['peak_n']}²)")
+        dev_s = float(np.median([r["dev_s"] for r in report.history]))
+        ctx.metric("projected_training_minutes", round((per_epoch + dev_s) * p["epochs"] / 60.0, 1), "min",
+                   note=f"(s/epoch + {dev_s:.1f} s dev decoding) × {p['epochs']} epochs")
+    if report.history:
+        ctx.metric("dev_bleu", report.history[-1]["dev_bleu"], note="greedy, per epoch: "
+                   + " ".join(f"{r['dev_bleu']:g}" for r in report.history))
+    fn = make_log_probs_fn(model, src_test)
+    ids = greedy_decode(fn, len(src_test), max_target)
+    hyps = [" ".join(vocab.decode(r)) for r in ids]
+    refs = [str(y) for y in bundle.y_test]
+    ctx.metric("sequence_accuracy", float(np.mean([h == r for h, r in zip(hyps, refs)])), note="whole output sequence exact")
+    score = corpus_bleu(hyps, refs)
+    ctx.metric("bleu", round(score.score, 2), note=f"test split, greedy; {score}")
+    best = hyps
+    if p["beam_width"] > 1:
+        beam = [" ".join(vocab.decode(r)) for r in beam_search_decode(fn, len(src_test), max_target,
+                                                                    beam_width=p["beam_width"], length_penalty=p["length_penalty"])]
+        beam_score = corpus_bleu(beam, refs)
+        ctx.metric("bleu_beam", round(beam_score.score, 2), note=f"beam width {p['beam_width']}; {beam_score}")
+        best = beam if beam_score.score >= score.score else hyps
+    path = ctx.artifact_path("hypotheses.ja.txt")
+    if path is not None:
+        path.write_text("".join(h + "\n" for h in best), encoding="utf-8")
+    ctx.metric("parameters", int(model.count_params()))
+    ctx.table("test examples (greedy decoding)", ["source", "reference", "dlx", ""], _examples(bundle.x_test, refs, hyps))
+    _curves(ctx, report.history)
+
+
+def _curves(ctx, history):
+    if ctx.out is None or not history:
+        return
+    plt = ctx.pyplot()
+    fig, ax = plt.subplots(figsize=(6, 3.5))
+    epochs = [r["epoch"] for r in history]
+    ax.plot(epochs, [r["loss"] for r in history], "o-", color="tab:blue")
+    ax.set(xlabel="epoch", ylabel="training loss (per target token)", title="enja seq2seq: loss and dev BLEU per epoch")
+    other = ax.twinx()
+    other.plot(epochs, [r["dev_bleu"] for r in history], "s-", color="tab:red")
+    other.set_ylabel("dev BLEU (greedy)", color="tab:red")
+    ctx.save_figure(fig, "bleu_curve.png")
 
 
 def digit_copy_task(n: int, min_len: int, max_len: int, rng: np.random.Generator) -> list[str]:

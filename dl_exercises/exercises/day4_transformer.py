@@ -54,12 +54,19 @@ _XLA_NOTE = "jit_compile=False: XLA measured 0.6-1.9× (median of three 1.0×) t
         # 0.928 without (a bucket holds few date formats, so each batch's gradient sees few), for 1.2x the steps/s.
         "bucket": flag(False, "batches of similar source length, trimmed to their longest (less padding; on dates it learned slower)"),
         "jit_compile": flag(False, "compile the training step with XLA"),
+        # enja only (the dates path above is unchanged by these):
+        "max_tokens": at_least(32, 4096, "enja: padded tokens per batch (length-bucketed batches, replaces batch_size)"),
+        "precision": choice("float32", ("auto", "float32", "mixed_bfloat16"),
+                            "enja: auto = mixed bfloat16 where the CPU/GPU computes it natively, else float32"),
+        "min_count": positive(1, "enja: training words seen fewer times become <unk>"),
+        "length_penalty": non_negative(0.0, "enja: beam search divides log-probabilities by length**this"),
+        "peak_n": positive(2048, "enja: matrix size of the matmul peak measured in the same run"),
         "max_train_minutes": non_negative(0.0, "stop training after this many minutes (0 = run every epoch); "),
         "data_dir": text("", "enja only: directory holding train/dev/test .en/.ja (default: cache or $DLX_DATA_DIR)"),
     },
     budgets={
         "smoke": {"epochs": 1, "n_train": 256, "n_test": 32, "d_model": 16, "num_heads": 2, "d_ff": 32,
-                  "num_layers": 1, "batch_size": 64, "beam_width": 2},
+                  "num_layers": 1, "batch_size": 64, "beam_width": 2, "max_tokens": 512, "peak_n": 256},
         # quick: one encoder and one decoder layer, 2 epochs, the paper's warm-up (100 steps, peak 6.25e-3) then a
         # cosine decay to 0. Measured on dates, sequence accuracy at seeds 0 / 1 / 2 (2 CPU cores shared with other jobs):
         #   2+2 layers, 5 epochs, the paper's schedule (the old recipe): 0.977 at seed 0 on an AMX Xeon
@@ -78,10 +85,9 @@ def transformer(ctx):
     """Train an encoder–decoder Transformer with teacher forcing; decode greedily and by beam search (Day4 Section5)."""
     p = ctx.params
     name = ctx.dataset or "dates"
-    kwargs = {"n_train": p["n_train"], "n_test": p["n_test"]}
-    if name == "enja" and p["data_dir"]:
-        kwargs["data_dir"] = p["data_dir"]
-    data = ctx.load_data(name, **kwargs)
+    if name == "enja":
+        return _enja(ctx, p)
+    data = ctx.load_data(name, n_train=p["n_train"], n_test=p["n_test"])
     e = data.extra
     level = e.get("level", "char")
     src_vocab, tgt_vocab = e["source_vocab"], e["target_vocab"]
@@ -156,8 +162,6 @@ def transformer(ctx):
         beam_hyps = [join(tgt_vocab.decode(row)) for row in beam]
         beam_acc = ctx.metric(f"beam_{seq_name}", round(_accuracies(beam, tgt_test[:, 1:])[0], 4),
                               note=f"beam width {p['beam_width']}")
-    if name == "enja":
-        _report_bleu(ctx, hyps, refs, beam_hyps, p)
     rows = [["greedy", round(seq_acc, 4), round(tok_acc, 4), round(greedy_s, 2)]]
     if beam_hyps is not None:
         rows.append([f"beam {p['beam_width']}", beam_acc, "", round(beam_s, 2)])
@@ -168,6 +172,141 @@ def transformer(ctx):
               [[sources[i], refs[i], hyps[i], "✓" if hyps[i] == refs[i] else "✗"] for i in shown])
     ctx.note(f"training: {clock.steps} steps ({steps_per_epoch} per epoch), {train_s:.1f} s; {_XLA_NOTE}")
     _attention_heatmap(ctx, models, src_test[:1], greedy[:1], src_vocab, tgt_vocab)
+
+
+def _enja(ctx, p):
+    """English → Japanese: resumable length-bucketed training, dev BLEU per epoch, test BLEU greedy and beam."""
+    from ..studies.speed import matmul_peak_gflops, pair_lengths, transformer_pair_mult_adds
+    from ..text.vocab import Vocab
+    from ..train.precision import precision_policy, resolve
+    from ..train.sequences import token_batches, train_pairs
+
+    kwargs = {"n_train": p["n_train"], "n_test": p["n_test"], "min_count": p["min_count"]}
+    if p["data_dir"]:
+        kwargs["data_dir"] = p["data_dir"]
+    data = ctx.load_data("enja", **kwargs)
+    e = data.extra
+    src_vocab, tgt_vocab = e["source_vocab"], e["target_vocab"]
+    arrays = {k: e[k] for k in ("src_train", "tgt_train", "src_dev", "tgt_dev", "src_test", "tgt_test")}
+    if p["share_embeddings"]:
+        src_vocab = tgt_vocab = Vocab(src_vocab.itos[4:] + tgt_vocab.itos[4:])
+        texts = {"train": (data.x_train, data.y_train), "dev": (e["x_dev"], e["y_dev"]), "test": (data.x_test, data.y_test)}
+        for split, (xs, ys) in texts.items():
+            arrays[f"src_{split}"] = src_vocab.encode_batch([str(x).split(" ") for x in xs], e[f"src_{split}"].shape[1])
+            arrays[f"tgt_{split}"] = tgt_vocab.encode_batch([str(y).split(" ") for y in ys], e[f"tgt_{split}"].shape[1],
+                                                            bos=True, eos=True)
+    n_dev = min(len(e["x_dev"]), p["n_test"])
+    src_train, tgt_train = arrays["src_train"], arrays["tgt_train"]
+    max_target = tgt_train.shape[1] - 1
+    tf, keras = ctx.keras()
+    from ..nn.decoding import beam_search_decode, greedy_decode
+    from ..nn.transformer import (MaskedSparseCrossentropy, TransformerSchedule, WarmupCosineSchedule, build_transformer,
+                                  make_log_probs_fn)
+    from ..text.bleu import corpus_bleu
+
+    precision = resolve(p["precision"])
+    peaks = {"float32": matmul_peak_gflops("float32", p["peak_n"])}
+    if precision == "mixed_bfloat16":
+        peaks["mixed_bfloat16"] = matmul_peak_gflops("bfloat16", p["peak_n"])
+    with precision_policy(precision):
+        models = build_transformer(
+            len(src_vocab), len(tgt_vocab), num_layers=p["num_layers"], d_model=p["d_model"], num_heads=p["num_heads"],
+            d_ff=p["d_ff"], dropout=p["dropout"], max_steps=max(src_train.shape[1], max_target) + 1,
+            share_embeddings=p["share_embeddings"], name="transformer")
+    src_len, tgt_len = (src_train != 0).sum(1), (tgt_train != 0).sum(1)
+    steps_per_epoch = len(token_batches(src_len, tgt_len, p["max_tokens"], ctx.seed, 0))
+    schedule = TransformerSchedule(p["d_model"], p["warmup_steps"], p["lr_scale"])
+    if p["lr_schedule"] == "cosine":
+        schedule = WarmupCosineSchedule(float(schedule(p["warmup_steps"] - 1)), p["warmup_steps"],
+                                        max(p["warmup_steps"] + 1, steps_per_epoch * p["epochs"]))
+    optimizer = keras.optimizers.Adam(schedule, beta_1=0.9, beta_2=0.98, epsilon=1e-9)
+    join = " ".join
+    dev_refs = [str(y) for y in e["y_dev"][:n_dev]]
+
+    def dev_bleu(epoch):
+        start = time.perf_counter()
+        fn = make_log_probs_fn(models, arrays["src_dev"][:n_dev])
+        hyps = [join(tgt_vocab.decode(r)) for r in greedy_decode(fn, n_dev, max_target)]
+        return {"dev_bleu": round(corpus_bleu(hyps, dev_refs).score, 2), "dev_s": round(time.perf_counter() - start, 2)}
+
+    settings = {**{k: v for k, v in p.items() if k not in ("max_train_minutes", "data_dir")},
+                "seed": ctx.seed, "budget": ctx.budget, "dataset": "enja"}
+    resume = ctx.resume / "checkpoint.npz" if ctx.resume else None
+    with ctx.training():
+        report = train_pairs(ctx, models.model, MaskedSparseCrossentropy(p["label_smoothing"]), optimizer, src_train,
+                             tgt_train, epochs=p["epochs"], max_tokens=p["max_tokens"], label="transformer enja",
+                             settings=settings, checkpoint_path=ctx.artifact_path("checkpoint.npz"), resume_path=resume,
+                             max_seconds=p["max_train_minutes"] * 60.0, after_epoch=dev_bleu, jit_compile=p["jit_compile"])
+    s, t = pair_lengths(src_train, tgt_train)
+    flops = 6.0 * transformer_pair_mult_adds(s, t, p["d_model"], p["d_ff"], p["num_layers"], len(tgt_vocab))
+    _speed_metrics(ctx, report, flops, peaks, precision, p, steps_per_epoch)
+    dev = [r["dev_bleu"] for r in report.history]
+    if dev:
+        ctx.metric("dev_bleu", dev[-1], note=f"greedy, first {n_dev} dev lines, after epoch {len(dev)}; per epoch: "
+                   + " ".join(f"{b:g}" for b in dev))
+
+    fn = make_log_probs_fn(models, arrays["src_test"])
+    n = len(arrays["src_test"])
+    greedy = greedy_decode(fn, n, max_target)
+    hyps = [join(tgt_vocab.decode(row)) for row in greedy]
+    refs = [str(y) for y in data.y_test]
+    seq_acc, tok_acc = _accuracies(greedy, arrays["tgt_test"][:, 1:])
+    ctx.metric("exact_match", round(seq_acc, 4), note=f"greedy decoding, {n} test pairs")
+    ctx.metric("token_accuracy", round(tok_acc, 4), note="greedy output vs reference, position by position, </s> included")
+    beam_hyps = None
+    if p["beam_width"] > 1:
+        beam = beam_search_decode(fn, n, max_target, beam_width=p["beam_width"], length_penalty=p["length_penalty"])
+        beam_hyps = [join(tgt_vocab.decode(row)) for row in beam]
+    _report_bleu(ctx, hyps, refs, beam_hyps, p)
+    _curves(ctx, report.history)
+    sources = [str(x) for x in data.x_test]
+    ctx.table("Example translations (greedy)", ["source", "reference", "output", "ok"],
+              [[sources[i], refs[i], hyps[i], "✓" if hyps[i] == refs[i] else "✗"] for i in range(min(6, n))])
+    _attention_heatmap(ctx, models, arrays["src_test"][:1], greedy[:1], src_vocab, tgt_vocab)
+
+
+def _speed_metrics(ctx, report, flops_per_epoch, peaks, precision, p, steps_per_epoch):
+    """s/epoch, tokens/s, achieved GFLOP/s as a share of the matmul peak measured in this run, the projected time."""
+    from ..studies.speed import rate
+
+    if report.resumed_from:
+        ctx.note(f"resumed from epoch {report.resumed_from[0]}, step {report.resumed_from[1]} of {steps_per_epoch}")
+    if report.stopped_by_time:
+        ctx.note(f"training stopped by max_train_minutes={p['max_train_minutes']:g} at the end of epoch "
+                 f"{report.epochs_done} of {p['epochs']} (checkpoint.npz with --out: --resume continues it)")
+    if not report.epoch_seconds:
+        return
+    per_epoch = ctx.metric("seconds_per_epoch", round(report.seconds_per_epoch, 1), "s",
+                           note=f"median epoch after the first of {len(report.epoch_seconds)} timed; "
+                                f"{steps_per_epoch} steps of ≤ {p['max_tokens']} padded tokens; {precision}")
+    ctx.metric("train_tokens_per_s", rate(report.tokens_per_s), "tokens/s", note="target tokens scored per second")
+    achieved = flops_per_epoch / report.seconds_per_epoch / 1e9
+    ctx.metric("achieved_gflops", rate(achieved), "GFLOP/s",
+               note="3 × 2 × forward multiply-adds of the real (unpadded) tokens per epoch / s per epoch")
+    for name, peak in peaks.items():
+        ctx.metric(f"matmul_peak_{'bfloat16' if name != 'float32' else name}_gflops", rate(peak), "GFLOP/s",
+                   note=f"{p['peak_n']}² tf.matmul measured in this run")
+    ctx.metric("share_of_peak", round(achieved / peaks[precision], 3),
+               note=f"achieved GFLOP/s over the {precision} matmul peak of this run; precision that ran: {precision}")
+    dev_s = float(np.median([r["dev_s"] for r in report.history])) if report.history else 0.0
+    ctx.metric("projected_training_minutes", round((per_epoch + dev_s) * p["epochs"] / 60.0, 1), "min",
+               note=f"(s/epoch + {dev_s:.1f} s of dev decoding) × {p['epochs']} epochs of this run's budget")
+
+
+def _curves(ctx, history):
+    """Training loss and dev BLEU per epoch as bleu_curve.png."""
+    if ctx.out is None or not history:
+        return
+    plt = ctx.pyplot()
+    epochs = [r["epoch"] for r in history]
+    fig, ax = plt.subplots(figsize=(6, 3.5))
+    ax.plot(epochs, [r["loss"] for r in history], "o-", color="tab:blue")
+    ax.set(xlabel="epoch", ylabel="training loss (per target token)")
+    other = ax.twinx()
+    other.plot(epochs, [r["dev_bleu"] for r in history], "s-", color="tab:red")
+    other.set_ylabel("dev BLEU (greedy)", color="tab:red")
+    ax.set_title("enja: training loss and dev BLEU per epoch")
+    ctx.save_figure(fig, "bleu_curve.png")
 
 
 def _train_clock(keras, limit_s: float):

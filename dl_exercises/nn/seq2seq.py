@@ -143,3 +143,41 @@ def detokenize(vocab, ids: np.ndarray, sep: str = "") -> list[str]:
         N strings.
     """
     return [sep.join(vocab.decode(row)) for row in ids]
+
+
+def make_log_probs_fn(model: keras.Model, source_ids: np.ndarray, batch_size: int = 1024):
+    """``log_probs_fn(prefix, rows, t)`` over a teacher-forced seq2seq ``model``, for ``nn.decoding`` (Day3 Section5).
+
+    The decoder is causal, so running it on the whole fixed-width prefix and reading position ``t``
+    gives the next token's distribution; one traced graph serves every call.
+
+    Args:
+        model: from ``build_seq2seq`` (``[source, target_in] → logits``).
+        source_ids: int ``(N, S)`` sources; ``rows`` index into them.
+
+    Returns:
+        Callable giving log-probabilities ``(M, V)``.
+    """
+    import tensorflow as tf
+
+    ids = tf.TensorSpec((None, None), tf.int32)
+    step = tf.function(lambda s, p: tf.nn.log_softmax(tf.cast(model([s, p], training=False), tf.float32), axis=-1),
+                       input_signature=[ids, ids])
+    source_ids = np.asarray(source_ids, dtype=np.int32)
+
+    def log_probs_fn(prefix, rows, t):
+        out = []
+        for i in range(0, len(rows), batch_size):
+            out.append(step(source_ids[rows[i : i + batch_size]], prefix[i : i + batch_size, : t + 1]).numpy()[:, t])
+        return np.concatenate(out)
+
+    return log_probs_fn
+
+
+def reverse_sources(source: np.ndarray, pad_id: int = 0) -> np.ndarray:
+    """Each row's real tokens in reverse order, padding still at the end (Sutskever et al. 2014's input reversal)."""
+    out = np.zeros_like(source)
+    for i, row in enumerate(source):
+        real = row[row != pad_id]
+        out[i, : len(real)] = real[::-1]
+    return out

@@ -91,3 +91,64 @@ def training_flops_per_step(forward_mult_adds_per_sample: int, batch_size: int) 
 def rate(value: float) -> float:
     """A rate rounded to 3 significant digits for a table."""
     return float(f"{value:.3g}") if np.isfinite(value) else value
+
+
+def transformer_pair_mult_adds(s: np.ndarray, t: np.ndarray, d_model: int, d_ff: int, num_layers: int,
+                               target_vocab: int) -> float:
+    """Forward multiply-adds of the encoder–decoder Transformer over pairs of real lengths ``s`` (source) and ``t``.
+
+    ``t`` counts decoder positions (the target after ``<s>``). Per encoder layer: Q, K, V, O projections
+    4·d²·s, scores and weighted sum 2·d·s², FFN 2·d·d_ff·s; per decoder layer: self-attention 4·d²·t + 2·d·t²,
+    cross-attention 2·d²·t + 2·d²·s + 2·d·t·s, FFN 2·d·d_ff·t; the output projection d·V·t. Embedding look-ups,
+    softmax and normalization are not counted.
+    """
+    s, t = np.asarray(s, dtype=np.float64), np.asarray(t, dtype=np.float64)
+    d = d_model
+    enc = 4 * d * d * s + 2 * d * s * s + 2 * d * d_ff * s
+    dec = 4 * d * d * t + 2 * d * t * t + 2 * d * d * t + 2 * d * d * s + 2 * d * t * s + 2 * d * d_ff * t
+    return float(np.sum(num_layers * (enc + dec) + d * target_vocab * t))
+
+
+def lstm_seq2seq_pair_mult_adds(s: np.ndarray, t: np.ndarray, embed_dim: int, units: int, target_vocab: int) -> float:
+    """Forward multiply-adds of the LSTM encoder–decoder over pairs of lengths ``s`` and ``t``: 4 gates of
+    (embed + units) × units per step on both sides, and the units × V output layer per target step."""
+    s, t = np.asarray(s, dtype=np.float64), np.asarray(t, dtype=np.float64)
+    gates = 4 * (embed_dim + units) * units
+    return float(np.sum(gates * (s + t) + units * target_vocab * t))
+
+
+def pair_lengths(source: np.ndarray, target: np.ndarray, pad_id: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """Real source lengths and decoder positions (target length without ``<s>``) of padded id arrays."""
+    return (source != pad_id).sum(axis=1), (target != pad_id).sum(axis=1) - 1
+
+
+def pair_step_rate(model, loss_fn, optimizer, source, target, max_tokens: int, steps: int, seed: int = 0,
+                   jit_compile: bool = False) -> dict:
+    """Time ``steps`` length-bucketed training steps after 3 untimed ones (the first traces).
+
+    The same step (``train.sequences.make_train_step``) and batches (``token_batches``) the enja runs train with.
+
+    Returns:
+        ``{"tokens_per_s": target tokens per second, "seconds": timed seconds, "pairs": indices of the timed pairs}``.
+    """
+    from ..train.sequences import make_train_step, token_batches
+
+    src_len = (source != 0).sum(axis=1)
+    tgt_len = (target != 0).sum(axis=1)
+    batches = token_batches(src_len, tgt_len, max_tokens, seed, 0)
+    step = make_train_step(model, loss_fn, optimizer, jit_compile)
+    steps = max(1, min(steps, len(batches) - 3))
+
+    def run(idx):
+        return step(source[idx][:, : int(src_len[idx].max())], target[idx][:, : int(tgt_len[idx].max())])
+
+    for idx in batches[:3]:
+        float(run(idx))
+    timed = batches[3 : 3 + steps]
+    start = time.perf_counter()
+    for idx in timed:
+        loss = run(idx)
+    float(loss)
+    seconds = time.perf_counter() - start
+    tokens = sum(int(tgt_len[idx].sum()) - len(idx) for idx in timed)
+    return {"tokens_per_s": tokens / seconds, "seconds": seconds, "pairs": np.concatenate(timed)}
