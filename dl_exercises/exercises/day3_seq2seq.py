@@ -118,12 +118,11 @@ def seq2seq(ctx):
 
 def _enja(ctx, p):
     """English → Japanese with the thought-vector seq2seq: resumable training, dev BLEU per epoch, test BLEU."""
-    import time
-
     from ..nn.decoding import beam_search_decode, greedy_decode
     from ..nn.seq2seq import build_seq2seq, make_log_probs_fn, reverse_sources
     from ..nn.transformer import MaskedSparseCrossentropy
-    from ..studies.speed import lstm_seq2seq_pair_mult_adds, matmul_peak_gflops, pair_lengths, rate
+    from ..studies.speed import lstm_seq2seq_pair_mult_adds, pair_lengths
+    from ..studies.translation import bleu_curve, dev_bleu_after_epoch, matmul_peaks, report_training
     from ..text.bleu import corpus_bleu
     from ..train.precision import precision_policy, resolve
     from ..train.sequences import token_batches, train_pairs
@@ -140,9 +139,7 @@ def _enja(ctx, p):
     max_target = tgt_train.shape[1] - 1
     tf, keras = ctx.keras()
     precision = resolve(p["precision"])
-    peaks = {"float32": matmul_peak_gflops("float32", p["peak_n"])}
-    if precision == "mixed_bfloat16":
-        peaks["mixed_bfloat16"] = matmul_peak_gflops("bfloat16", p["peak_n"])
+    peaks = matmul_peaks(precision, p["peak_n"])
     with precision_policy(precision):
         model, _ = build_seq2seq(len(e["source_vocab"]), len(e["target_vocab"]), embed_dim=p["embed_dim"],
                                  units=p["units"], cell=p["cell"])  # no unroll: batch lengths vary
@@ -155,10 +152,8 @@ def _enja(ctx, p):
     vocab = e["target_vocab"]
     dev_refs = [str(y) for y in e["y_dev"][:n_dev]]
 
-    def dev_bleu(epoch):
-        start = time.perf_counter()
-        hyps = [" ".join(vocab.decode(r)) for r in greedy_decode(make_log_probs_fn(model, src_dev), n_dev, max_target)]
-        return {"dev_bleu": round(corpus_bleu(hyps, dev_refs).score, 2), "dev_s": round(time.perf_counter() - start, 2)}
+    def decode_dev():
+        return [" ".join(vocab.decode(r)) for r in greedy_decode(make_log_probs_fn(model, src_dev), n_dev, max_target)]
 
     settings = {**{k: v for k, v in p.items() if k not in ("max_train_minutes", "data_dir")},
                 "seed": ctx.seed, "budget": ctx.budget, "dataset": "enja"}
@@ -167,26 +162,10 @@ def _enja(ctx, p):
                              epochs=p["epochs"], max_tokens=p["max_tokens"], label=f"seq2seq {p['cell']} enja",
                              settings=settings, checkpoint_path=ctx.artifact_path("checkpoint.npz"),
                              resume_path=ctx.resume / "checkpoint.npz" if ctx.resume else None,
-                             max_seconds=p["max_train_minutes"] * 60.0, after_epoch=dev_bleu)
-    if report.resumed_from:
-        ctx.note(f"resumed from epoch {report.resumed_from[0]}, step {report.resumed_from[1]} of {steps_per_epoch}")
-    if report.stopped_by_time:
-        ctx.note(f"stopped by max_train_minutes={p['max_train_minutes']:g} after epoch {report.epochs_done} of {p['epochs']}")
-    if report.epoch_seconds:
-        s, t = pair_lengths(src_train, tgt_train)
-        achieved = 6.0 * lstm_seq2seq_pair_mult_adds(s, t, p["embed_dim"], p["units"], len(vocab)) / report.seconds_per_epoch / 1e9
-        per_epoch = ctx.metric("seconds_per_epoch", round(report.seconds_per_epoch, 1), "s",
-                               note=f"median epoch after the first; {steps_per_epoch} steps of ≤ {p['max_tokens']} tokens; {precision}")
-        ctx.metric("train_tokens_per_s", rate(report.tokens_per_s), "tokens/s", note="target tokens scored per second")
-        ctx.metric("achieved_gflops", rate(achieved), "GFLOP/s", note="3 × 2 × forward multiply-adds of the real tokens")
-        ctx.metric("share_of_peak", round(achieved / peaks[precision], 3),
-                   note=f"over the {precision} matmul peak of this run ({rate(peaks[precision])} GFLOP/s, {p['peak_n']}²)")
-        dev_s = float(np.median([r["dev_s"] for r in report.history]))
-        ctx.metric("projected_training_minutes", round((per_epoch + dev_s) * p["epochs"] / 60.0, 1), "min",
-                   note=f"(s/epoch + {dev_s:.1f} s dev decoding) × {p['epochs']} epochs")
-    if report.history:
-        ctx.metric("dev_bleu", report.history[-1]["dev_bleu"], note="greedy, per epoch: "
-                   + " ".join(f"{r['dev_bleu']:g}" for r in report.history))
+                             max_seconds=p["max_train_minutes"] * 60.0, after_epoch=dev_bleu_after_epoch(decode_dev, dev_refs))
+    s, t = pair_lengths(src_train, tgt_train)
+    report_training(ctx, report, flops_per_epoch=6.0 * lstm_seq2seq_pair_mult_adds(s, t, p["embed_dim"], p["units"], len(vocab)),
+                    peaks=peaks, precision=precision, p=p, steps_per_epoch=steps_per_epoch, n_dev=n_dev)
     fn = make_log_probs_fn(model, src_test)
     ids = greedy_decode(fn, len(src_test), max_target)
     hyps = [" ".join(vocab.decode(r)) for r in ids]
@@ -206,21 +185,7 @@ def _enja(ctx, p):
         path.write_text("".join(h + "\n" for h in best), encoding="utf-8")
     ctx.metric("parameters", int(model.count_params()))
     ctx.table("test examples (greedy decoding)", ["source", "reference", "dlx", ""], _examples(bundle.x_test, refs, hyps))
-    _curves(ctx, report.history)
-
-
-def _curves(ctx, history):
-    if ctx.out is None or not history:
-        return
-    plt = ctx.pyplot()
-    fig, ax = plt.subplots(figsize=(6, 3.5))
-    epochs = [r["epoch"] for r in history]
-    ax.plot(epochs, [r["loss"] for r in history], "o-", color="tab:blue")
-    ax.set(xlabel="epoch", ylabel="training loss (per target token)", title="enja seq2seq: loss and dev BLEU per epoch")
-    other = ax.twinx()
-    other.plot(epochs, [r["dev_bleu"] for r in history], "s-", color="tab:red")
-    other.set_ylabel("dev BLEU (greedy)", color="tab:red")
-    ctx.save_figure(fig, "bleu_curve.png")
+    bleu_curve(ctx, report.history, "enja seq2seq: training loss and dev BLEU per epoch")
 
 
 def digit_copy_task(n: int, min_len: int, max_len: int, rng: np.random.Generator) -> list[str]:

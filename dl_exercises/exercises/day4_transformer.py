@@ -176,7 +176,8 @@ def transformer(ctx):
 
 def _enja(ctx, p):
     """English → Japanese: resumable length-bucketed training, dev BLEU per epoch, test BLEU greedy and beam."""
-    from ..studies.speed import matmul_peak_gflops, pair_lengths, transformer_pair_mult_adds
+    from ..studies.speed import pair_lengths, transformer_pair_mult_adds
+    from ..studies.translation import bleu_curve, dev_bleu_after_epoch, matmul_peaks, report_training
     from ..text.vocab import Vocab
     from ..train.precision import precision_policy, resolve
     from ..train.sequences import token_batches, train_pairs
@@ -202,12 +203,9 @@ def _enja(ctx, p):
     from ..nn.decoding import beam_search_decode, greedy_decode
     from ..nn.transformer import (MaskedSparseCrossentropy, TransformerSchedule, WarmupCosineSchedule, build_transformer,
                                   make_log_probs_fn)
-    from ..text.bleu import corpus_bleu
 
     precision = resolve(p["precision"])
-    peaks = {"float32": matmul_peak_gflops("float32", p["peak_n"])}
-    if precision == "mixed_bfloat16":
-        peaks["mixed_bfloat16"] = matmul_peak_gflops("bfloat16", p["peak_n"])
+    peaks = matmul_peaks(precision, p["peak_n"])
     with precision_policy(precision):
         models = build_transformer(
             len(src_vocab), len(tgt_vocab), num_layers=p["num_layers"], d_model=p["d_model"], num_heads=p["num_heads"],
@@ -223,11 +221,9 @@ def _enja(ctx, p):
     join = " ".join
     dev_refs = [str(y) for y in e["y_dev"][:n_dev]]
 
-    def dev_bleu(epoch):
-        start = time.perf_counter()
+    def decode_dev():
         fn = make_log_probs_fn(models, arrays["src_dev"][:n_dev])
-        hyps = [join(tgt_vocab.decode(r)) for r in greedy_decode(fn, n_dev, max_target)]
-        return {"dev_bleu": round(corpus_bleu(hyps, dev_refs).score, 2), "dev_s": round(time.perf_counter() - start, 2)}
+        return [join(tgt_vocab.decode(r)) for r in greedy_decode(fn, n_dev, max_target)]
 
     settings = {**{k: v for k, v in p.items() if k not in ("max_train_minutes", "data_dir")},
                 "seed": ctx.seed, "budget": ctx.budget, "dataset": "enja"}
@@ -236,14 +232,11 @@ def _enja(ctx, p):
         report = train_pairs(ctx, models.model, MaskedSparseCrossentropy(p["label_smoothing"]), optimizer, src_train,
                              tgt_train, epochs=p["epochs"], max_tokens=p["max_tokens"], label="transformer enja",
                              settings=settings, checkpoint_path=ctx.artifact_path("checkpoint.npz"), resume_path=resume,
-                             max_seconds=p["max_train_minutes"] * 60.0, after_epoch=dev_bleu, jit_compile=p["jit_compile"])
+                             max_seconds=p["max_train_minutes"] * 60.0, after_epoch=dev_bleu_after_epoch(decode_dev, dev_refs), jit_compile=p["jit_compile"])
     s, t = pair_lengths(src_train, tgt_train)
     flops = 6.0 * transformer_pair_mult_adds(s, t, p["d_model"], p["d_ff"], p["num_layers"], len(tgt_vocab))
-    _speed_metrics(ctx, report, flops, peaks, precision, p, steps_per_epoch)
-    dev = [r["dev_bleu"] for r in report.history]
-    if dev:
-        ctx.metric("dev_bleu", dev[-1], note=f"greedy, first {n_dev} dev lines, after epoch {len(dev)}; per epoch: "
-                   + " ".join(f"{b:g}" for b in dev))
+    report_training(ctx, report, flops_per_epoch=flops, peaks=peaks, precision=precision, p=p,
+                    steps_per_epoch=steps_per_epoch, n_dev=n_dev)
 
     fn = make_log_probs_fn(models, arrays["src_test"])
     n = len(arrays["src_test"])
@@ -258,55 +251,11 @@ def _enja(ctx, p):
         beam = beam_search_decode(fn, n, max_target, beam_width=p["beam_width"], length_penalty=p["length_penalty"])
         beam_hyps = [join(tgt_vocab.decode(row)) for row in beam]
     _report_bleu(ctx, hyps, refs, beam_hyps, p)
-    _curves(ctx, report.history)
+    bleu_curve(ctx, report.history, "enja Transformer: training loss and dev BLEU per epoch")
     sources = [str(x) for x in data.x_test]
     ctx.table("Example translations (greedy)", ["source", "reference", "output", "ok"],
               [[sources[i], refs[i], hyps[i], "✓" if hyps[i] == refs[i] else "✗"] for i in range(min(6, n))])
     _attention_heatmap(ctx, models, arrays["src_test"][:1], greedy[:1], src_vocab, tgt_vocab)
-
-
-def _speed_metrics(ctx, report, flops_per_epoch, peaks, precision, p, steps_per_epoch):
-    """s/epoch, tokens/s, achieved GFLOP/s as a share of the matmul peak measured in this run, the projected time."""
-    from ..studies.speed import rate
-
-    if report.resumed_from:
-        ctx.note(f"resumed from epoch {report.resumed_from[0]}, step {report.resumed_from[1]} of {steps_per_epoch}")
-    if report.stopped_by_time:
-        ctx.note(f"training stopped by max_train_minutes={p['max_train_minutes']:g} at the end of epoch "
-                 f"{report.epochs_done} of {p['epochs']} (checkpoint.npz with --out: --resume continues it)")
-    if not report.epoch_seconds:
-        return
-    per_epoch = ctx.metric("seconds_per_epoch", round(report.seconds_per_epoch, 1), "s",
-                           note=f"median epoch after the first of {len(report.epoch_seconds)} timed; "
-                                f"{steps_per_epoch} steps of ≤ {p['max_tokens']} padded tokens; {precision}")
-    ctx.metric("train_tokens_per_s", rate(report.tokens_per_s), "tokens/s", note="target tokens scored per second")
-    achieved = flops_per_epoch / report.seconds_per_epoch / 1e9
-    ctx.metric("achieved_gflops", rate(achieved), "GFLOP/s",
-               note="3 × 2 × forward multiply-adds of the real (unpadded) tokens per epoch / s per epoch")
-    for name, peak in peaks.items():
-        ctx.metric(f"matmul_peak_{'bfloat16' if name != 'float32' else name}_gflops", rate(peak), "GFLOP/s",
-                   note=f"{p['peak_n']}² tf.matmul measured in this run")
-    ctx.metric("share_of_peak", round(achieved / peaks[precision], 3),
-               note=f"achieved GFLOP/s over the {precision} matmul peak of this run; precision that ran: {precision}")
-    dev_s = float(np.median([r["dev_s"] for r in report.history])) if report.history else 0.0
-    ctx.metric("projected_training_minutes", round((per_epoch + dev_s) * p["epochs"] / 60.0, 1), "min",
-               note=f"(s/epoch + {dev_s:.1f} s of dev decoding) × {p['epochs']} epochs of this run's budget")
-
-
-def _curves(ctx, history):
-    """Training loss and dev BLEU per epoch as bleu_curve.png."""
-    if ctx.out is None or not history:
-        return
-    plt = ctx.pyplot()
-    epochs = [r["epoch"] for r in history]
-    fig, ax = plt.subplots(figsize=(6, 3.5))
-    ax.plot(epochs, [r["loss"] for r in history], "o-", color="tab:blue")
-    ax.set(xlabel="epoch", ylabel="training loss (per target token)")
-    other = ax.twinx()
-    other.plot(epochs, [r["dev_bleu"] for r in history], "s-", color="tab:red")
-    other.set_ylabel("dev BLEU (greedy)", color="tab:red")
-    ax.set_title("enja: training loss and dev BLEU per epoch")
-    ctx.save_figure(fig, "bleu_curve.png")
 
 
 def _train_clock(keras, limit_s: float):
