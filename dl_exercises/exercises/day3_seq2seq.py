@@ -122,15 +122,13 @@ def _enja(ctx, p):
     from ..nn.seq2seq import build_seq2seq, make_log_probs_fn, reverse_sources
     from ..nn.transformer import MaskedSparseCrossentropy
     from ..studies.speed import lstm_seq2seq_pair_mult_adds, pair_lengths
-    from ..studies.translation import bleu_curve, dev_bleu_after_epoch, matmul_peaks, report_training
+    from ..studies.translation import (bleu_curve, dev_bleu_after_epoch, load_enja, matmul_peaks, report_training,
+                                       run_settings)
     from ..text.bleu import corpus_bleu
     from ..train.precision import precision_policy, resolve
     from ..train.sequences import token_batches, train_pairs
 
-    kwargs = {"n_train": p["n_train"], "n_test": p["n_test"], "min_count": p["min_count"]}
-    if p["data_dir"]:
-        kwargs["data_dir"] = p["data_dir"]
-    bundle = ctx.load_data("enja", **kwargs)
+    bundle = load_enja(ctx, p)
     e = bundle.extra
     prep = reverse_sources if p["reverse_source"] else (lambda a: a)
     src_train, tgt_train = prep(e["src_train"]), e["tgt_train"]
@@ -155,8 +153,7 @@ def _enja(ctx, p):
     def decode_dev():
         return [" ".join(vocab.decode(r)) for r in greedy_decode(make_log_probs_fn(model, src_dev), n_dev, max_target)]
 
-    settings = {**{k: v for k, v in p.items() if k not in ("max_train_minutes", "data_dir")},
-                "seed": ctx.seed, "budget": ctx.budget, "dataset": "enja"}
+    settings = run_settings(ctx, p)
     with ctx.training():
         report = train_pairs(ctx, model, MaskedSparseCrossentropy(p["label_smoothing"]), optimizer, src_train, tgt_train,
                              epochs=p["epochs"], max_tokens=p["max_tokens"], label=f"seq2seq {p['cell']} enja",

@@ -177,15 +177,13 @@ def transformer(ctx):
 def _enja(ctx, p):
     """English → Japanese: resumable length-bucketed training, dev BLEU per epoch, test BLEU greedy and beam."""
     from ..studies.speed import pair_lengths, transformer_pair_mult_adds
-    from ..studies.translation import bleu_curve, dev_bleu_after_epoch, matmul_peaks, report_training
+    from ..studies.translation import (bleu_curve, dev_bleu_after_epoch, load_enja, matmul_peaks, report_training,
+                                       run_settings)
     from ..text.vocab import Vocab
     from ..train.precision import precision_policy, resolve
     from ..train.sequences import token_batches, train_pairs
 
-    kwargs = {"n_train": p["n_train"], "n_test": p["n_test"], "min_count": p["min_count"]}
-    if p["data_dir"]:
-        kwargs["data_dir"] = p["data_dir"]
-    data = ctx.load_data("enja", **kwargs)
+    data = load_enja(ctx, p)
     e = data.extra
     src_vocab, tgt_vocab = e["source_vocab"], e["target_vocab"]
     arrays = {k: e[k] for k in ("src_train", "tgt_train", "src_dev", "tgt_dev", "src_test", "tgt_test")}
@@ -225,8 +223,7 @@ def _enja(ctx, p):
         fn = make_log_probs_fn(models, arrays["src_dev"][:n_dev])
         return [join(tgt_vocab.decode(r)) for r in greedy_decode(fn, n_dev, max_target)]
 
-    settings = {**{k: v for k, v in p.items() if k not in ("max_train_minutes", "data_dir")},
-                "seed": ctx.seed, "budget": ctx.budget, "dataset": "enja"}
+    settings = run_settings(ctx, p)
     resume = ctx.resume / "checkpoint.npz" if ctx.resume else None
     with ctx.training():
         report = train_pairs(ctx, models.model, MaskedSparseCrossentropy(p["label_smoothing"]), optimizer, src_train,

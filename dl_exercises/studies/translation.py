@@ -5,6 +5,7 @@ report the same things: dev BLEU after every epoch (greedy, into the history),
 the speed of the run against a matrix-multiply peak measured in the same run,
 the projected time of the whole budget, and a curve of loss and dev BLEU.
 
+- ``load_enja``: the corpus with the run's sizes, ``min_count`` and ``data_dir``; ``run_settings``: what a checkpoint must match.
 - ``matmul_peaks``: the float32 peak, and the bfloat16 one when the run computes in mixed bfloat16.
 - ``dev_bleu_after_epoch``: the ``after_epoch`` hook of ``train_pairs``.
 - ``report_training``: notes on resume / time limit, s/epoch, tokens/s, share of peak, projected minutes, dev BLEU.
@@ -19,6 +20,20 @@ from typing import Callable
 import numpy as np
 
 from .speed import matmul_peak_gflops, rate
+
+
+def load_enja(ctx, p: dict):
+    """small_parallel_enja with the run's ``n_train``, ``n_test``, ``min_count`` and (if set) ``data_dir``."""
+    kwargs = {"n_train": p["n_train"], "n_test": p["n_test"], "min_count": p["min_count"]}
+    if p["data_dir"]:
+        kwargs["data_dir"] = p["data_dir"]
+    return ctx.load_data("enja", **kwargs)
+
+
+def run_settings(ctx, p: dict) -> dict:
+    """The settings a resumed run must share with the checkpoint (all but the time limit and the data folder)."""
+    return {**{k: v for k, v in p.items() if k not in ("max_train_minutes", "data_dir")},
+            "seed": ctx.seed, "budget": ctx.budget, "dataset": "enja"}
 
 
 def matmul_peaks(precision: str, n: int) -> dict[str, float]:
