@@ -9,6 +9,8 @@ import pytest
 from dl_exercises.registry import list_exercises, list_suites
 from dl_exercises.runner import run_exercise
 
+from tests.test_examples import EXAMPLES
+
 SPECS = list_exercises() + list_suites()
 
 
@@ -20,6 +22,8 @@ def test_smoke_run_is_well_formed(spec, tmp_path):
     assert result.metrics, "an exercise must report at least one metric"
     bad = [name for name, metric in result.metrics.items() if not metric.is_finite()]
     assert not bad, f"non-finite metrics: {bad}"
+    missing = [name for name in EXAMPLES.get(spec.id, ()) if name not in result.metrics]
+    assert not missing, f"the course example's metrics are missing: {missing}"
     if spec.data:
         assert result.data, "the data set actually used must be recorded"
     payload = json.loads((tmp_path / "result.json").read_text())
