@@ -1,0 +1,59 @@
+"""The committed target-margin table (``data/target_margins.json``) covers every registered quick target.
+
+The table is written by ``python -m dl_exercises.margins``: each quick target at
+seeds 0, 1, 2 and with ``TF_ENABLE_ONEDNN_OPTS=0``. When an exercise gains or
+changes a quick target, the sweep must be run again for it; this test fails
+until the committed table matches the registry.
+"""
+
+from __future__ import annotations
+
+import json
+
+from dl_exercises.margins import DEFAULT_OUT, RUNS, swept_specs
+
+
+def _table():
+    assert DEFAULT_OUT.exists(), "data/target_margins.json is missing: run `python -m dl_exercises.margins`"
+    return json.loads(DEFAULT_OUT.read_text(encoding="utf-8"))
+
+
+def test_table_covers_every_registered_quick_target():
+    rows = {(r["id"], r["metric"], r["bound"]) for r in _table()["rows"]}
+    registered = {(s.id, t.metric, str(t)) for s in swept_specs() for t in s.targets_for("quick")}
+    missing = sorted(registered - rows)
+    stale = sorted(rows - registered)
+    assert not missing, f"quick targets not in the margin table (rerun the sweep for them): {missing}"
+    assert not stale, f"rows for targets that no longer exist: {stale}"
+
+
+def test_every_row_was_measured_at_every_seed_and_back_end():
+    table = _table()
+    for row in table["rows"]:
+        assert len(row["values"]) == len(RUNS), (row["id"], row["metric"], row["values"])
+        assert row["verdict"] in ("ok", "thin", "missed")
+
+
+def test_rows_are_what_the_recorded_runs_give():
+    """Every row (worst, margin, spread, verdict) follows from the recorded runs: nothing in the table was typed by hand."""
+    from dl_exercises.margins import summarize
+
+    table = _table()
+    specs = {s.id: s for s in swept_specs()}
+    expected = [r for ident, runs in table["runs"].items() if ident in specs for r in summarize(specs[ident], runs)]
+    key = lambda r: (r["id"], r["metric"])  # noqa: E731
+    assert sorted(expected, key=key) == sorted(table["rows"], key=key)
+
+
+def test_recorded_recipes_are_todays_quick_recipes():
+    """A run that recorded its parameters must have run the quick recipe registered now (else: rerun the sweep for it)."""
+    import json as _json
+
+    specs = {s.id: s for s in swept_specs()}
+    stale = []
+    for ident, runs in _table()["runs"].items():
+        if ident not in specs:
+            continue
+        today = _json.loads(_json.dumps(dict(specs[ident].plan("quick", 0, {}).params)))
+        stale += [(ident, key) for key, run in runs.items() if run.get("params") not in (None, today)]
+    assert not stale, f"runs of an older recipe (rerun `python -m dl_exercises.margins ID` for them): {stale}"
