@@ -648,6 +648,12 @@ def _deep_curves(ctx, runs: dict, stem: str = "return_curves") -> None:
             writer.writerows([CARTPOLE_ID, label, i + 1, float(r)] for i, r in enumerate(run.episode_returns))
     plt = ctx.pyplot()
     fig, ax = plt.subplots(figsize=(8, 4.5))
+    plot_cartpole_curves(ax, runs, f"{CARTPOLE_ID}: learning curves")
+    ctx.save_figure(fig, f"{stem}.png")
+
+
+def plot_cartpole_curves(ax, runs: dict, title: str) -> None:
+    """Training return and greedy validation against environment steps, one pair of lines per run, on ``ax``."""
     for label, run in runs.items():
         if run.curve:
             steps, values = zip(*run.curve)
@@ -659,9 +665,8 @@ def _deep_curves(ctx, runs: dict, stem: str = "return_curves") -> None:
     ax.set_xlabel("environment steps")
     ax.set_ylabel("return per episode")
     ax.set_ylim(0, 520)
-    ax.set_title(f"{CARTPOLE_ID}: learning curves")
+    ax.set_title(title)
     ax.legend(fontsize=7)
-    ctx.save_figure(fig, f"{stem}.png")
 
 
 def pg_params() -> dict:
@@ -979,18 +984,6 @@ def _suite_files(ctx, curves, deep) -> None:
     axes[0].set_ylabel("online return (10-episode mean)")
     axes[0].set_title(f"{CLIFF_ID}: tabular Q-learning vs Sarsa")
     axes[0].legend()
-    for name, run in deep.items():
-        if run.curve:
-            steps, values = zip(*run.curve)
-            axes[1].plot(steps, values, label=f"{name} (training)")
-        if run.validations:
-            steps, values = zip(*run.validations)
-            axes[1].plot(steps, values, "o", markersize=3, label=f"{name} (greedy validation)")
-    axes[1].axhline(CARTPOLE_THRESHOLD, color="black", linestyle="--", linewidth=0.8, label="reward_threshold 475")
-    axes[1].set_ylim(0, 520)
-    axes[1].set_xlabel("environment steps")
-    axes[1].set_ylabel("return per episode")
-    axes[1].set_title(f"{CARTPOLE_ID}: REINFORCE vs DQN")
-    axes[1].legend(fontsize=7)
+    plot_cartpole_curves(axes[1], deep, f"{CARTPOLE_ID}: REINFORCE vs DQN")
     fig.tight_layout()
     ctx.save_figure(fig, "return_curves.png")
