@@ -83,6 +83,33 @@ def test_mnist_keras_losses_train_alike():
     assert first[0] == pytest.approx(first[1], rel=1e-3)
 
 
+def test_shift_images_moves_each_digit_and_fills_zeros():
+    """Every image moves by its own whole-pixel (dy, dx); what leaves the frame is dropped, not wrapped."""
+    from dl_exercises.train.augment import shift_images
+
+    images = np.random.default_rng(3).random((40, 784)).astype(np.float32)
+    shifted = shift_images(images, 2, np.random.default_rng(7))
+    moves = np.random.default_rng(7).integers(-2, 3, size=(40, 2))
+    for image, out, (dy, dx) in zip(images.reshape(-1, 28, 28), shifted.reshape(-1, 28, 28), moves):
+        padded = np.pad(image, 2)
+        expected = padded[2 - dy:30 - dy, 2 - dx:30 - dx]
+        np.testing.assert_array_equal(out, expected)
+    assert shift_images(images.reshape(-1, 28, 28, 1), 0, np.random.default_rng(0)).shape == (40, 28, 28, 1)
+
+
+def test_shifted_epochs_draw_fresh_shifts_each_epoch():
+    from dl_exercises.train.augment import shifted_epochs
+
+    x = np.random.default_rng(0).random((10, 784)).astype(np.float32)
+    data = shifted_epochs(x, np.arange(10), batch_size=4, max_shift=2, seed=0)
+    assert len(data) == 3 and [len(data[i][1]) for i in range(3)] == [4, 4, 2]
+    first = np.concatenate([data[i][0] for i in range(3)])
+    data.on_epoch_end()
+    second = np.concatenate([data[i][0] for i in range(3)])
+    assert not np.array_equal(first, second)
+    assert sorted(np.concatenate([data[i][1] for i in range(3)])) == list(range(10))
+
+
 def test_or_perceptron_course_story():
     """The course's [try]: 30 epochs are not always enough, 100 are; XOR can never be 4/4."""
     from dl_exercises import run

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..registry import choice, data_sizes, exercise, flag, learning_rate, positive
+from ..registry import choice, data_sizes, exercise, flag, learning_rate, non_negative, positive
 from ..result import DataUsage
+from ..train.augment import shifted_epochs
 from ..train.batches import epochs_of_batches
 from ..train.fit import fit_on_batches
 from ..train.layout import load_images
@@ -135,14 +136,20 @@ _LOSSES_MNIST = (("sparse", "sparse_categorical_crossentropy"), ("categorical", 
         "epochs": positive(20, "epochs (course: 20)"),
         "batch_size": positive(128, "images per step (course: 128)"),
         "lr": learning_rate(0.01, "Adam learning rate (the syllabus: 0.01; Keras's default 0.001)"),
+        "schedule": choice("constant", ("constant", "cosine"), "learning rate: constant (the course) or cosine decay to 0"),
+        "shift": non_negative(0, "move each training image by up to this many pixels, afresh every epoch (0: the course)"),
         **data_sizes(60000, 10000),
         "xla": flag(XLA_MLP, "compile the train step with XLA (measured faster for MLPs on CPU)"),
     },
     # The syllabus: quick ≥ 0.94 on mnist5k (4,000 training images; the course trains on 60,000), full ≥ 0.97 on
     # real MNIST. Measured on mnist5k, 20 epochs, seeds 0–2: lr 0.01 gave 0.943 / 0.935 / 0.932 (two below 0.94),
-    # Keras's default lr 0.001 gave 0.952 / 0.947 / 0.947, so quick trains at 0.001; full keeps the syllabus's 0.01.
+    # Keras's default lr 0.001 gave 0.952 / 0.947 / 0.947 — and 0.937 at seed 1 in the margin sweep, a miss. The
+    # MLP is data-bound at 4,000 images: batch 64 gave 0.949 / 0.939 / 0.939, cosine decay 0.952 / 0.949 / 0.946;
+    # shifting every training image by up to 2 pixels each epoch 0.957 / 0.963 / 0.964, with cosine decay
+    # 0.962 / 0.959 / 0.963. Quick keeps the course's model and epochs with lr 0.001, cosine decay and 2-pixel
+    # shifts; full keeps the course's recipe on 60,000 images.
     budgets={"smoke": {"epochs": 1, "n_train": 256, "n_test": 100},
-             "quick": {"n_train": 4000, "n_test": 1000, "lr": 0.001}, "full": {}},
+             "quick": {"n_train": 4000, "n_test": 1000, "lr": 0.001, "schedule": "cosine", "shift": 2}, "full": {}},
     targets={"quick": {"test_accuracy_sparse": ">= 0.94", "test_accuracy_categorical": ">= 0.94"},
              "full": {"test_accuracy_sparse": {"mnist": ">= 0.97"}, "test_accuracy_categorical": {"mnist": ">= 0.97"}}},
 )
@@ -154,18 +161,27 @@ def mnist_keras(ctx):
     from ..nn.course_examples import keras_mnist_mlp
 
     targets = {"sparse": y_train, "categorical": np.eye(10, dtype=np.float32)[y_train]}
+    steps = p["epochs"] * -(-len(x_train) // p["batch_size"])
     rows = []
     for kind, loss in _LOSSES_MNIST:
         ctx.reseed()  # same weights, dropout masks and batches for both losses
         model = keras_mnist_mlp(f"mlp_{kind}")
-        model.compile(optimizer=keras.optimizers.Adam(p["lr"]), loss=loss, jit_compile=p["xla"])
+        lr = keras.optimizers.schedules.CosineDecay(p["lr"], steps) if p["schedule"] == "cosine" else p["lr"]
+        model.compile(optimizer=keras.optimizers.Adam(lr), loss=loss, jit_compile=p["xla"])
+        if p["shift"]:
+            data = {"x": shifted_epochs(x_train, targets[kind], p["batch_size"], p["shift"], ctx.seed)}
+        else:
+            data = {"x": x_train, "y": targets[kind], "batch_size": p["batch_size"]}
         with ctx.training():
-            history = model.fit(x_train, targets[kind], batch_size=p["batch_size"], epochs=p["epochs"], verbose=0,
+            history = model.fit(**data, epochs=p["epochs"], verbose=0,
                                 callbacks=ctx.callbacks(epochs=p["epochs"], label=kind, run=kind))
         acc = accuracy(model, x_test, y_test)
         ctx.metric(f"test_accuracy_{kind}", acc)
         rows.append([loss, "integer" if kind == "sparse" else "one-hot", round(float(history.history["loss"][0]), 4), round(acc, 4)])
     ctx.table("Loss functions", ["loss", "labels", "first-epoch loss", "test accuracy"], rows)
+    if p["shift"] or p["schedule"] != "constant":
+        ctx.note(f"training recipe beyond the course's: learning rate {p['schedule']} from {p['lr']}"
+                 + (f"; each training image moved by up to {p['shift']} pixels, afresh every epoch" if p["shift"] else ""))
     ctx.note("Both losses compute -log y[label]; they differ only in how the label is given. Training on one-hot "
              "labels with sparse_categorical_crossentropy (or integers with categorical) is the course's 'error' try.")
 
