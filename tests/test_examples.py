@@ -110,6 +110,18 @@ def test_shifted_epochs_draw_fresh_shifts_each_epoch():
     assert sorted(np.concatenate([data[i][1] for i in range(3)])) == list(range(10))
 
 
+def test_shifted_schedule_keeps_labels_and_order_of_the_drawn_batches():
+    from dl_exercises.train.augment import shift_images, shifted_schedule
+
+    x = np.random.default_rng(1).random((12, 28, 28, 1)).astype(np.float32)
+    y = np.arange(12)
+    batches = np.array([[3, 1, 4], [1, 5, 9], [2, 6, 5]])
+    xs, ys, schedule = shifted_schedule(x, y, batches, 1, seed=4)
+    np.testing.assert_array_equal(schedule, np.arange(9).reshape(3, 3))
+    np.testing.assert_array_equal(ys[schedule], y[batches])
+    np.testing.assert_array_equal(xs, shift_images(x[batches.ravel()], 1, np.random.default_rng(4)))
+
+
 def test_or_perceptron_course_story():
     """The course's [try]: 30 epochs are not always enough, 100 are; XOR can never be 4/4."""
     from dl_exercises import run

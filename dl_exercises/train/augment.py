@@ -3,7 +3,8 @@
 A shift moves the digit up to ``max_shift`` pixels along each axis and fills
 the vacated border with zeros (MNIST's background), so no pixel wraps
 around. ``shifted_epochs`` feeds ``model.fit`` a fresh shift of every image in
-every epoch. No TensorFlow at module level.
+every epoch; ``shifted_schedule`` lays out a fixed schedule of shifted batches
+for ``fit_on_batches``. No TensorFlow at module level.
 """
 
 from __future__ import annotations
@@ -50,3 +51,15 @@ def shifted_epochs(x: np.ndarray, y: np.ndarray, batch_size: int, max_shift: int
             self.images = shift_images(x, max_shift, self.rng)
 
     return ShiftedEpochs()
+
+
+def shifted_schedule(x: np.ndarray, y: np.ndarray, batches: np.ndarray, max_shift: int, seed: int):
+    """A schedule of batches laid out with each drawn image shifted afresh, for ``fit_on_batches``.
+
+    Returns:
+        (x_shifted, y, batches): the images of ``batches`` in order, each moved by up to ``max_shift``
+        pixels, their labels, and the schedule that reads them in that order (one row per step).
+    """
+    order = np.asarray(batches).reshape(-1)
+    images = shift_images(x[order], max_shift, np.random.default_rng(seed))
+    return images, y[order], np.arange(len(order)).reshape(np.shape(batches))
