@@ -139,7 +139,7 @@ _LOSSES_MNIST = (("sparse", "sparse_categorical_crossentropy"), ("categorical", 
         "schedule": choice("constant", ("constant", "cosine"), "learning rate: constant (the course) or cosine decay to 0"),
         "shift": non_negative(0, "move each training image by up to this many pixels, afresh every epoch (0: the course)"),
         **data_sizes(60000, 10000),
-        "xla": flag(XLA_MLP, "compile the train step with XLA (measured faster for MLPs on CPU)"),
+        "xla": flag(XLA_MLP, "compile the train step with XLA (measured slower for this net on CPU)"),
     },
     # The syllabus: quick ≥ 0.94 on mnist5k (4,000 training images; the course trains on 60,000), full ≥ 0.97 on
     # real MNIST. Measured on mnist5k, 20 epochs, seeds 0–2: lr 0.01 gave 0.943 / 0.935 / 0.932 (two below 0.94),
