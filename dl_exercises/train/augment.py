@@ -18,7 +18,6 @@ def shift_images(images: np.ndarray, max_shift: int, rng: np.random.Generator) -
     Args:
         images: (n, 784) flat rows or (n, 28, 28[, 1]) images; the output has the same shape and dtype.
     """
-    flat = images.ndim == 2
     squares = images.reshape(len(images), 28, 28, -1)
     out = np.zeros_like(squares)
     moves = rng.integers(-max_shift, max_shift + 1, size=(len(images), 2))
