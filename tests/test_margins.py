@@ -1,4 +1,4 @@
-"""The committed target-margin table (``data/target_margins.json``) covers every registered quick target.
+"""The committed target-margin tables (``data/target_margins*.json``, one per CPU) cover every registered quick target.
 
 The table is written by ``python -m dl_exercises.margins``: each quick target at
 seeds 0, 1, 2 and with ``TF_ENABLE_ONEDNN_OPTS=0``. When an exercise gains or
@@ -10,16 +10,26 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from dl_exercises.margins import DEFAULT_OUT, RUNS, swept_specs
 
+# data/target_margins.json is the main table; each further CPU's sweep sits beside it (--out data/target_margins_CPU.json)
+TABLES = sorted(DEFAULT_OUT.parent.glob("target_margins*.json"))
+per_table = pytest.mark.parametrize("path", TABLES, ids=[p.name for p in TABLES])
 
-def _table():
+
+def _table(path):
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def test_the_main_table_exists():
     assert DEFAULT_OUT.exists(), "data/target_margins.json is missing: run `python -m dl_exercises.margins`"
-    return json.loads(DEFAULT_OUT.read_text(encoding="utf-8"))
 
 
-def test_table_covers_every_registered_quick_target():
-    rows = {(r["id"], r["metric"], r["bound"]) for r in _table()["rows"]}
+@per_table
+def test_table_covers_every_registered_quick_target(path):
+    rows = {(r["id"], r["metric"], r["bound"]) for r in _table(path)["rows"]}
     registered = {(s.id, t.metric, str(t)) for s in swept_specs() for t in s.targets_for("quick")}
     missing = sorted(registered - rows)
     stale = sorted(rows - registered)
@@ -27,31 +37,34 @@ def test_table_covers_every_registered_quick_target():
     assert not stale, f"rows for targets that no longer exist: {stale}"
 
 
-def test_every_row_was_measured_at_every_seed_and_back_end():
-    table = _table()
+@per_table
+def test_every_row_was_measured_at_every_seed_and_back_end(path):
+    table = _table(path)
     for row in table["rows"]:
         assert len(row["values"]) == len(RUNS), (row["id"], row["metric"], row["values"])
         assert row["verdict"] in ("ok", "thin", "missed")
 
 
-def test_rows_are_what_the_recorded_runs_give():
+@per_table
+def test_rows_are_what_the_recorded_runs_give(path):
     """Every row (worst, margin, spread, verdict) follows from the recorded runs: nothing in the table was typed by hand."""
     from dl_exercises.margins import summarize
 
-    table = _table()
+    table = _table(path)
     specs = {s.id: s for s in swept_specs()}
     expected = [r for ident, runs in table["runs"].items() if ident in specs for r in summarize(specs[ident], runs)]
     key = lambda r: (r["id"], r["metric"])  # noqa: E731
     assert sorted(expected, key=key) == sorted(table["rows"], key=key)
 
 
-def test_recorded_recipes_are_todays_quick_recipes():
+@per_table
+def test_recorded_recipes_are_todays_quick_recipes(path):
     """A run that recorded its parameters must have run the quick recipe registered now (else: rerun the sweep for it)."""
     import json as _json
 
     specs = {s.id: s for s in swept_specs()}
     stale = []
-    for ident, runs in _table()["runs"].items():
+    for ident, runs in _table(path)["runs"].items():
         if ident not in specs:
             continue
         today = _json.loads(_json.dumps(dict(specs[ident].plan("quick", 0, {}).params)))
