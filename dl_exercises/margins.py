@@ -186,7 +186,9 @@ def main(argv: list[str] | None = None) -> int:
             report = {"environment": environment(), "runs": runs,
                       "rows": [r for s in swept_specs() if s.id in runs for r in summarize(s, runs[s.id])]}
             args.out.write_text(json.dumps(report, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
-    report = {"environment": environment(), "runs": runs,
+    # --report runs nothing, so the table keeps the machine its runs were measured on
+    env = old["environment"] if args.report and "environment" in old else environment()
+    report = {"environment": env, "runs": runs,
               "rows": [r for s in swept_specs() if s.id in runs for r in summarize(s, runs[s.id])]}
     args.out.write_text(json.dumps(report, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     write_markdown(report, args.out.with_suffix(".md"))
