@@ -164,6 +164,12 @@ def environment() -> dict:
             "keras": version("keras"), "native_bfloat16": bool(flags & {"amx_bf16", "avx512_bf16"})}
 
 
+def build_report(env: dict, runs: dict) -> dict:
+    """The table's JSON: the machine, every recorded run, and one summarized row per quick target."""
+    return {"environment": env, "runs": runs,
+            "rows": [r for s in swept_specs() if s.id in runs for r in summarize(s, runs[s.id])]}
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m dl_exercises.margins", description=__doc__.splitlines()[0])
     parser.add_argument("patterns", nargs="*", help="glob patterns of ids (default: every id with a quick target)")
@@ -183,13 +189,11 @@ def main(argv: list[str] | None = None) -> int:
                 continue
             per_spec[key] = run_once(spec.id, backend, seed, args.timeout)
             print(f"{spec.id} {key}: {per_spec[key]['status']} in {per_spec[key]['wall_s']} s", file=sys.stderr, flush=True)
-            report = {"environment": environment(), "runs": runs,
-                      "rows": [r for s in swept_specs() if s.id in runs for r in summarize(s, runs[s.id])]}
-            args.out.write_text(json.dumps(report, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+            args.out.write_text(json.dumps(build_report(environment(), runs), indent=1, ensure_ascii=False) + "\n",
+                                encoding="utf-8")
     # --report runs nothing, so the table keeps the machine its runs were measured on
     env = old["environment"] if args.report and "environment" in old else environment()
-    report = {"environment": env, "runs": runs,
-              "rows": [r for s in swept_specs() if s.id in runs for r in summarize(s, runs[s.id])]}
+    report = build_report(env, runs)
     args.out.write_text(json.dumps(report, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     write_markdown(report, args.out.with_suffix(".md"))
     bad = [r for r in report["rows"] if r["verdict"] != "ok"]

@@ -82,3 +82,15 @@ def test_recorded_recipes_are_todays_quick_recipes(path):
         today = _json.loads(_json.dumps(dict(specs[ident].plan("quick", 0, {}).params)))
         stale += [(ident, key) for key, run in runs.items() if run.get("params") not in (None, today)]
     assert not stale, f"runs of an older recipe (rerun `python -m dl_exercises.margins ID` for them): {stale}"
+
+
+def test_report_keeps_the_machine_the_runs_were_measured_on(tmp_path):
+    from dl_exercises.margins import main
+
+    path = tmp_path / "target_margins_other.json"
+    recorded = {"date": "2026-01-01", "cpu": "another CPU", "cores": 64, "tensorflow": "x", "keras": "y",
+                "native_bfloat16": False}
+    path.write_text(json.dumps({"environment": recorded, "runs": {}}), encoding="utf-8")
+    main(["--report", "--out", str(path)])
+    assert json.loads(path.read_text(encoding="utf-8"))["environment"] == recorded
+    assert "another CPU" in path.with_suffix(".md").read_text(encoding="utf-8")
