@@ -133,26 +133,34 @@ def test_listing_filters_and_sorts_naturally():
         assert spec.title and spec.title_ja and spec.section and spec.summary, spec.id
 
 
-def test_listing_and_help_import_no_tensorflow():
+def test_listing_and_help_import_only_what_they_need():
+    """`dlx list`, `dlx show` and `--help` import no TensorFlow, and (for `dlx list` under 0.3 s) no numpy, no
+    pydantic and no rich.progress: chapters import numpy inside the functions that compute, typer stays below 0.29
+    (which imports pydantic), and rich.progress loads only for runs. Loading the data sets and checks (`dlx data
+    list`, `dlx check`) may import numpy, never TensorFlow.
+
+    Means of 30 runs (hyperfine), 2-core AMD EPYC without AVX-512, idle, .pyc files written: `dlx list` 590 ms
+    before (typer 0.29.2), 459 ms with the chapters' lazy imports, 269 ms with typer 0.28; `dlx --help` 307 ms
+    before, 145 ms after (typer's plain help, without rich.markdown). Seconds are measured, not asserted here.
+    """
     code = (
         "import sys\n"
-        "from dl_exercises import list_exercises\n"
-        "from dl_exercises.registry import CHECKS, list_suites\n"
-        "from dl_exercises import datasets\n"
-        "specs = list_exercises(); list_suites(); datasets.all_datasets(); CHECKS.all()\n"
-        "for s in specs: s.to_dict()\n"
         "from typer.testing import CliRunner\n"
+        "from dl_exercises import list_exercises\n"
         "from dl_exercises.cli.app import app\n"
+        "from dl_exercises.registry import CHECKS, list_suites\n"
         "r = CliRunner()\n"
-        "assert r.invoke(app, ['--help']).exit_code == 0\n"
-        "assert r.invoke(app, ['list']).exit_code == 0\n"
-        "for s in specs[:3]: assert r.invoke(app, ['show', s.id]).exit_code == 0\n"
-        "heavy = [m for m in ('tensorflow', 'keras', 'matplotlib') if m in sys.modules]\n"
-        "print(heavy)\n"
-        "sys.exit(1 if heavy else 0)\n"
+        "for args in (['--help'], ['list'], ['list', '--json'], ['run', '--help'], ['bench', '--help']):\n"
+        "    assert r.invoke(app, args).exit_code == 0, args\n"
+        "for s in list_exercises() + list_suites(): s.to_dict(); assert r.invoke(app, ['show', s.id]).exit_code == 0, s.id\n"
+        "light = [m for m in ('numpy', 'pydantic', 'rich.progress') if m in sys.modules]\n"
+        "from dl_exercises import datasets\n"
+        "datasets.all_datasets(); CHECKS.all()\n"
+        "print(light + [m for m in ('tensorflow', 'keras', 'matplotlib') if m in sys.modules])\n"
     )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert proc.stdout.strip() == "[]", proc.stdout
 
 
 def test_failed_exercise_keeps_its_message():

@@ -8,7 +8,7 @@ Day2 Section4 (最新の CNN) and Day4 Section3 (MobileNet, DenseNet); the runs 
 from __future__ import annotations
 
 from ..registry import choice, data_sizes, exercise, learning_rate, positive, text
-from ..studies.cnn_architectures import LABELS, compare_architectures
+from ..studies.cnn_architectures import LABELS
 
 
 @exercise(
@@ -37,6 +37,7 @@ from ..studies.cnn_architectures import LABELS, compare_architectures
 )
 def cnn_suite(ctx):
     """Small AlexNet, VGG, GoogLeNet, ResNet, WideResNet, MobileNet, DenseNet: params, mult-adds, s/epoch, accuracy (Day2 Section4)."""
+    from ..studies.cnn_architectures import compare_architectures
     p = ctx.params
     models = [m.strip() for m in p["models"].split(",") if m.strip()]
     compare_architectures(ctx, models, dataset=ctx.dataset or "mnist", n_train=p["n_train"], n_test=p["n_test"],

@@ -8,16 +8,14 @@ parameters than GRU.
 
 from __future__ import annotations
 
-import numpy as np
-
 from ..registry import data_sizes, exercise, learning_rate, positive, at_least
-from ..train.timing import EpochTimes
 
 KINDS = ("SimpleRNN", "LSTM", "GRU")
 
 
 def _timed_fit(ctx, model, x, y, p, label) -> float:
     """Fit and return s / epoch (``EpochTimes``: the median epoch after the first)."""
+    from ..train.timing import EpochTimes
     times = EpochTimes()
     with ctx.training():
         model.fit(x, y, batch_size=p["batch_size"], epochs=p["epochs"], verbose=0,
@@ -44,6 +42,7 @@ def _timed_fit(ctx, model, x, y, p, label) -> float:
 )
 def rnn_suite(ctx):
     """SimpleRNN, LSTM and GRU with the same units on sine prediction and binary addition (Day3 Sections 1-3)."""
+    import numpy as np
     p = ctx.params
     sine = ctx.load_data("sine", n_periods=p["n_periods"])
     add = ctx.load_data("binary_addition", n_train=p["n_add"], n_test=1000)

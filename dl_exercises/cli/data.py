@@ -9,7 +9,8 @@ import typer
 from ..errors import DlxError, UsageError
 from .common import handle_errors
 
-data_app = typer.Typer(help="Data sets: which exist, where each is cached, fetch with checksum, verify.", no_args_is_help=True)
+data_app = typer.Typer(help="Data sets: which exist, where each is cached, fetch with checksum, verify.", no_args_is_help=True,
+                       rich_markup_mode=None)
 
 
 @data_app.command("list")

@@ -11,7 +11,6 @@ from typing import Any, Iterable
 
 from rich import box
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 from rich.text import Text
 
@@ -234,7 +233,7 @@ def error(text: str) -> None:
 
 
 class _RichTask:
-    def __init__(self, progress: Progress, task_id) -> None:
+    def __init__(self, progress, task_id) -> None:
         self._progress, self._id = progress, task_id
 
     def advance(self, n: int = 1) -> None:
@@ -253,6 +252,10 @@ class RichReporter:
     """Progress bars on stderr for ``RunContext``; transient, so only results stay on screen."""
 
     def __init__(self, enabled: bool = True) -> None:
+        # rich.progress is imported here, by the commands that run exercises: it is a third of rich's import
+        # time, which `dlx list` and `dlx show` do not need.
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
         self.enabled = enabled and stderr.is_terminal
         self._progress = Progress(
             SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),

@@ -9,12 +9,7 @@ imported inside the exercise functions only.
 
 from __future__ import annotations
 
-import numpy as np
-
 from ..registry import learning_rate, exercise
-from ..scratch import functions as F
-from ..scratch.course_nets import (analytic_gradients, backprop_course_net, course_loss, course_networks,
-                                   forward_numpy, numeric_gradients, numpy_loss)
 
 _NET_TITLES = {"single_unit": "single unit (ReLU)", "single_layer_multi_unit": "single layer, 3 units (ReLU)",
                "three_layer": "3 layers (ReLU, identity out)", "multiclass_2_3_4": "multi-class (softmax)",
@@ -24,6 +19,7 @@ _LOSS_ABBREV = {"mse": "½MSE", "cross_entropy": "CE", "binary_cross_entropy": "
 
 def _r(values, digits: int = 8):
     """Round for display in the result (the computation is not rounded)."""
+    import numpy as np
     arr = np.round(np.asarray(values, dtype=np.float64), digits)
     return arr.tolist() if arr.ndim else float(arr)
 
@@ -45,6 +41,8 @@ def _r(values, digits: int = 8):
 )
 def forward(ctx):
     """Forward propagation of the course's six small networks in numpy and in Keras with the same weights (Day1 Section1, 3)."""
+    import numpy as np
+    from ..scratch.course_nets import course_networks, forward_numpy, numpy_loss
     ctx.keras()
     from ..nn.mlp import dense_stack
 
@@ -95,6 +93,8 @@ def activation_comparison(tf, keras, x):
     Returns:
         dict name -> (value diff, derivative diff or None).
     """
+    import numpy as np
+    from ..scratch import functions as F
     out = {}
     xt = tf.constant(x, dtype=tf.float64)
     for name, fn in _keras_activation_fns(keras).items():
@@ -131,6 +131,8 @@ def activation_comparison(tf, keras, x):
 )
 def activations(ctx):
     """Step, sigmoid, tanh, ReLU, leaky ReLU, softmax, identity vs keras.activations; derivatives vs tf.GradientTape (Day1 Section2)."""
+    import numpy as np
+    from ..scratch import functions as F
     tf, keras = ctx.keras()
     x = np.linspace(-6.0, 6.0, 1201)
     comparison = activation_comparison(tf, keras, x)
@@ -169,6 +171,9 @@ def loss_comparison(keras, seed: int = 0) -> list[tuple[str, float, float]]:
     Returns:
         rows for MSE with 1 and with 3 outputs, CE one-hot, CE sparse, CE of the 2-3-4 example, BCE.
     """
+    import numpy as np
+    from ..scratch import functions as F
+    from ..scratch.course_nets import course_networks, forward_numpy
     rng = np.random.default_rng(seed)
     y1, d1 = rng.normal(size=(16, 1)), rng.normal(size=(16, 1))
     y3, d3 = rng.normal(size=(16, 3)), rng.normal(size=(16, 3))
@@ -259,6 +264,8 @@ def tape_gradients(tf, params, x, d):
 )
 def backprop(ctx):
     """Analytic (layers), numeric (central difference) and tf.GradientTape gradients of the course net agree; one SGD step (Day1 Section5)."""
+    import numpy as np
+    from ..scratch.course_nets import analytic_gradients, backprop_course_net, course_loss, numeric_gradients
     tf, keras = ctx.keras()
     lr = ctx.params["lr"]
     params, x, d = backprop_course_net()

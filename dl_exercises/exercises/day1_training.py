@@ -9,17 +9,7 @@ exercise functions only.
 
 from __future__ import annotations
 
-import numpy as np
-from threadpoolctl import threadpool_limits
-
 from ..registry import at_least, choice, data_sizes, exercise, learning_rate, positive
-from ..scratch import functions as F
-from ..scratch.course_nets import init_regression_net, linear_target, predict_regression, train_regression_numpy
-from ..train.batches import epochs_of_batches, without_replacement
-from ..train.fit import fit_on_batches
-from ..train.layout import load_images
-from ..train.metrics import accuracy, binary_accuracy
-
 
 # --- day1.sgd ----------------------------------------------------------------------------------
 
@@ -42,6 +32,9 @@ from ..train.metrics import accuracy, binary_accuracy
 )
 def sgd(ctx):
     """Learn f(x)=3x1+2x2 with a 2-10-1 ReLU net: batch GD vs SGD vs mini-batch, in numpy and Keras (Day1 Section4)."""
+    import numpy as np
+    from threadpoolctl import threadpool_limits
+    from ..scratch.course_nets import init_regression_net, linear_target, predict_regression, train_regression_numpy
     p = ctx.params
     rng = np.random.default_rng(ctx.seed)
     x = rng.uniform(0.0, 1.0, size=(p["n_train"], 2))
@@ -127,6 +120,13 @@ def sgd(ctx):
 )
 def mnist_mlp(ctx):
     """The course's TwoLayerNet (784-50-10) trained by numpy backprop and its Keras twin on the same batches (Day1 Section5)."""
+    import numpy as np
+    from threadpoolctl import threadpool_limits
+    from ..scratch import functions as F
+    from ..train.batches import without_replacement
+    from ..train.fit import fit_on_batches
+    from ..train.layout import load_images
+    from ..train.metrics import accuracy
     from ..scratch.two_layer_net import TwoLayerNet
 
     p = ctx.params
@@ -211,6 +211,10 @@ PLAYGROUND_CONFIGS = (
 )
 def playground(ctx):
     """Which depth/width/activation separates XOR and the spiral; decision boundaries (intro course, Playground exercise)."""
+    import numpy as np
+    from ..train.batches import epochs_of_batches
+    from ..train.fit import fit_on_batches
+    from ..train.metrics import binary_accuracy
     from ..nn.mlp import playground_model
 
     p = ctx.params

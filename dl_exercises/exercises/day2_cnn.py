@@ -11,11 +11,7 @@ from __future__ import annotations
 
 import time
 
-import numpy as np
-
 from ..registry import Param, choice, data_sizes, exercise, flag, learning_rate, non_negative, positive, text
-from ..train.layout import load_images
-from ..train.timing import EpochTimes
 
 COURSE_DEEP_TIME = "about an hour on a CPU (小一時間, numpy, 1000 iterations; Day2 Section3 report)"
 
@@ -39,6 +35,7 @@ COURSE_IM2COL_INPUT = [
 )
 def im2col_exercise(ctx):
     """im2col/col2im, convolution and max-pooling via im2col, checked against scipy and Keras (Day2 Section3)."""
+    import numpy as np
     from scipy import signal
 
     from ..scratch.conv_layers import Convolution, Pooling
@@ -110,6 +107,7 @@ def im2col_exercise(ctx):
 
 
 def _rel_error(a, b) -> float:
+    import numpy as np
     return float(np.abs(a - b).max() / max(1e-12, np.abs(a).max() + np.abs(b).max()))
 
 
@@ -142,6 +140,9 @@ def _cnn_budgets(quick_epochs: int, quick_numpy_iters: int, **quick) -> dict:
 
 def train_course_cnn(ctx, kind: str) -> None:
     """Train the Keras twin (all the data) and the numpy net (a subset) of one course CNN (Day2 Section3)."""
+    import numpy as np
+    from ..train.layout import load_images
+    from ..train.timing import EpochTimes
     from ..nn.course_cnns import COURSE_CNNS
     from ..scratch.conv_nets import NETS
 
@@ -333,6 +334,8 @@ def cnn_architectures(ctx):
 )
 def transfer_learning(ctx):
     """Pretrain on classes 0–4, reuse on a few labelled images of classes 5–9: frozen vs fine-tuned vs scratch (Day2 Section4)."""
+    import numpy as np
+    from ..train.layout import load_images
     from ..nn.transfer import classifier, feature_extractor
 
     p = ctx.params

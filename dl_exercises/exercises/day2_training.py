@@ -12,15 +12,9 @@ imported inside functions only.
 
 from __future__ import annotations
 
-import numpy as np
-
 from ..registry import at_least, choice, data_sizes, exercise, flag, learning_rate, positive
 from ..studies import init_grid, optimizers as optimizer_study, regularization
 from ..studies.common import r4, secs
-from ..train.batches import with_replacement
-from ..train.layout import load_images
-from ..train.twins import train_keras_twin, train_scratch_net
-
 
 # The three comparisons that ``dlx bench init | optimizers | regularization`` also show: one run function each.
 exercise("day2.vanishing_gradient", title="Vanishing gradients: activation × weight initialisation",
@@ -56,6 +50,10 @@ exercise("day2.overfitting", title="Overfitting: L2, L1, dropout", title_ja="過
 )
 def batch_norm(ctx):
     """With and without batch normalization at the same learning rate; BN vs keras.layers.BatchNormalization (Day2 Section1)."""
+    import numpy as np
+    from ..train.batches import with_replacement
+    from ..train.layout import load_images
+    from ..train.twins import train_keras_twin, train_scratch_net
     from ..nn.mlp import copy_weights_to_keras, multilayer_net_twin
     from ..scratch.multilayer_net import MultiLayerNet
     from ..scratch.optimizers import SGD
@@ -114,6 +112,7 @@ def batch_norm(ctx):
 
 def _bn_crosscheck(ctx) -> list[list]:
     """Forward (training, inference) of the numpy layer vs Keras's, and a numeric gradient check."""
+    import numpy as np
     from ..scratch.batch_norm import BatchNormalization
     from ..scratch.gradient import numerical_gradient
 

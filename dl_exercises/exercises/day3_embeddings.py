@@ -8,9 +8,12 @@ No TensorFlow at module level.
 
 from __future__ import annotations
 
-import numpy as np
+from typing import TYPE_CHECKING
 
-from ..registry import at_least, choice, exercise, learning_rate, non_negative, positive, text
+if TYPE_CHECKING:  # for annotations; numpy itself loads when an exercise runs
+    import numpy as np
+
+from ..registry import at_least, exercise, learning_rate, non_negative, positive, text
 
 
 def subsample(ids: np.ndarray, counts: np.ndarray, t: float, rng: np.random.Generator) -> np.ndarray:
@@ -21,6 +24,7 @@ def subsample(ids: np.ndarray, counts: np.ndarray, t: float, rng: np.random.Gene
     Returns:
         the kept ids, in order.
     """
+    import numpy as np
     if t <= 0:
         return ids
     freq = counts / counts.sum()
@@ -36,6 +40,7 @@ def skipgram_pairs(ids: np.ndarray, window: int) -> tuple[np.ndarray, np.ndarray
     Returns:
         ``targets``, ``contexts``: int32 arrays of the same length.
     """
+    import numpy as np
     targets, contexts = [], []
     for offset in range(1, window + 1):
         targets += [ids[:-offset], ids[offset:]]
@@ -49,6 +54,7 @@ def cbow_windows(ids: np.ndarray, window: int) -> tuple[np.ndarray, np.ndarray]:
     Returns:
         ``contexts`` int32 (L − 2w, 2w) and ``targets`` int32 (L − 2w,).
     """
+    import numpy as np
     n = ids.size - 2 * window
     offsets = np.concatenate([np.arange(-window, 0), np.arange(1, window + 1)])
     centre = np.arange(window, window + n)
@@ -57,12 +63,14 @@ def cbow_windows(ids: np.ndarray, window: int) -> tuple[np.ndarray, np.ndarray]:
 
 def negative_table(counts: np.ndarray) -> np.ndarray:
     """Noise distribution for negative sampling: unigram counts to the power 0.75, normalized."""
+    import numpy as np
     p = counts.astype(np.float64) ** 0.75
     return p / p.sum()
 
 
 def pair_auc(pos: np.ndarray, neg: np.ndarray) -> float:
     """Probability that a real pair scores above a random pair (ties count half): ROC AUC."""
+    import numpy as np
     scores = np.concatenate([pos, neg])
     ranks = np.empty(scores.size)
     order = np.argsort(scores, kind="mergesort")
@@ -76,6 +84,7 @@ def pair_auc(pos: np.ndarray, neg: np.ndarray) -> float:
 
 def nearest(embeddings: np.ndarray, vocab: list[str], word: str, k: int) -> list[str]:
     """The k words with the highest cosine similarity to ``word`` (itself excluded)."""
+    import numpy as np
     unit = embeddings / (np.linalg.norm(embeddings, axis=1, keepdims=True) + 1e-12)
     sims = unit @ unit[vocab.index(word)]
     order = [i for i in np.argsort(-sims) if vocab[i] != word][:k]
@@ -125,6 +134,7 @@ def _build(keras, kind: str, vocab_size: int, dim: int, window: int, negatives: 
 )
 def word2vec(ctx):
     """CBOW and skip-gram with negative sampling on real text: nearest neighbours, loss, one-hot vs embedding memory (Day3 Section5)."""
+    import numpy as np
     from ..datasets.text_corpus import toy_vocabulary
 
     p = ctx.params

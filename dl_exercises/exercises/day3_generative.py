@@ -8,7 +8,10 @@ models live in ``dl_exercises.nn.vae``. ``day3.hred`` trains HRED and VHRED
 
 from __future__ import annotations
 
-import numpy as np
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # for annotations; numpy itself loads when an exercise runs
+    import numpy as np
 
 from ..registry import at_least, exercise, flag, learning_rate, non_negative, positive, text
 
@@ -23,17 +26,20 @@ _MNIST_PARAMS = {
 
 
 def _sigmoid(x):
+    import numpy as np
     return 1.0 / (1.0 + np.exp(-x))
 
 
 def _bce_per_image(x, logits):
     """Bernoulli cross-entropy summed over pixels, per image, computed in numpy (nats)."""
+    import numpy as np
     x = x.reshape(len(x), -1).astype(np.float64)
     logits = logits.reshape(len(logits), -1).astype(np.float64)
     return np.sum(np.maximum(logits, 0) - logits * x + np.log1p(np.exp(-np.abs(logits))), axis=1)
 
 
 def _image_grid(plt, rows_of_images, titles, name, ctx):
+    import numpy as np
     fig, axes = plt.subplots(len(rows_of_images), len(rows_of_images[0]), figsize=(len(rows_of_images[0]) * 0.9, len(rows_of_images) * 1.0))
     axes = np.atleast_2d(axes)
     for r, images in enumerate(rows_of_images):
@@ -57,6 +63,7 @@ def _image_grid(plt, rows_of_images, titles, name, ctx):
 )
 def autoencoder(ctx):
     """Dense autoencoder x → z → x̂ on MNIST; reconstruction loss by size of z beside PCA with the same size (Day3 Section5)."""
+    import numpy as np
     from sklearn.decomposition import PCA
 
     from ..errors import UsageError
@@ -117,6 +124,7 @@ def autoencoder(ctx):
 )
 def vae(ctx):
     """VAE on MNIST: z = μ + σε, KL(q(z|x) ‖ N(0, I)); ELBO table, samples and a 2-D latent map (Day3 Section5)."""
+    import numpy as np
     from ..nn.vae import build_vae, reconstruction_loss
 
     p = ctx.params
@@ -170,6 +178,7 @@ def vae(ctx):
 
 def _greedy_replies(predict, n: int, reply_len: int, bos: int) -> np.ndarray:
     """Greedy decoding through ``predict(seq) -> logits`` with a fixed-width input (later positions padding)."""
+    import numpy as np
     seq = np.zeros((n, reply_len), dtype=np.int32)
     seq[:, 0] = bos
     for k in range(reply_len - 1):
@@ -213,6 +222,7 @@ def distinct_n(replies: list[str], n: int) -> float:
 )
 def hred(ctx):
     """HRED (utterance encoder + context RNN + decoder) vs last-turn-only seq2seq; VHRED's latent z varies the replies (Day3 Section5)."""
+    import numpy as np
     from ..nn.hred import build_hred
     from ..nn.seq2seq import compile_seq2seq, predict_in_batches
     from ..text import BOS

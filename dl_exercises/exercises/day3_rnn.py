@@ -7,10 +7,12 @@ No TensorFlow at module level: ``dlx list`` imports this module.
 
 from __future__ import annotations
 
-import numpy as np
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # for annotations; numpy itself loads when an exercise runs
+    import numpy as np
 
 from ..registry import at_least, choice, exercise, flag, learning_rate, positive
-from ..train.timing import EpochTimes
 
 _RNN_PARAMS = {
     "iters": positive(10000, "SGD iterations (the course: 10,000)"),
@@ -24,6 +26,7 @@ _RNN_PARAMS = {
 
 def _train_numpy_rnn(ctx, p, activation, init, clip=None, label="numpy BPTT", bundle=None):
     """Train the scratch RNN on binary addition; returns (params, losses, grad norms, bundle)."""
+    import numpy as np
     from ..scratch.clipping import clip_each
     from ..scratch.rnn import init_rnn_params, rnn_bptt, sgd_step
 
@@ -49,6 +52,7 @@ def _train_numpy_rnn(ctx, p, activation, init, clip=None, label="numpy BPTT", bu
 
 
 def _exact_and_bits(params, bundle, activation):
+    import numpy as np
     from ..scratch.rnn import rnn_forward
 
     y, _ = rnn_forward(params, bundle.x_test.astype(np.float64), activation)
@@ -73,6 +77,7 @@ def _exact_and_bits(params, bundle, activation):
 )
 def simple_rnn(ctx):
     """The course's binary-addition RNN trained by BPTT in numpy; forward checked against keras SimpleRNN (Day3 Section1)."""
+    import numpy as np
     p = ctx.params
     params, losses, norms, bundle = _train_numpy_rnn(ctx, p, p["activation"], p["init"])
     ctx.check_finite(float(losses[-1]), f"at iteration {p['iters']}")
@@ -133,6 +138,7 @@ def simple_rnn(ctx):
 )
 def gradient_clipping(ctx):
     """The course's gradient_clipping (grad·threshold/norm above the threshold) equals Keras clipnorm; a ReLU RNN explodes without it (Day3 Section2)."""
+    import numpy as np
     from ..scratch.clipping import clip_each
     from ..scratch.rnn import init_rnn_params, rnn_bptt
 
@@ -208,6 +214,7 @@ _SINE_PARAMS = {
 )
 def lstm(ctx):
     """Keras LSTM predicts the next value of the course's noisy sine; the numpy LSTM twin reproduces it (Day3 Section2)."""
+    import numpy as np
     from ..scratch.functions import d_sigmoid
     from ..scratch.lstm import lstm_forward
 
@@ -265,6 +272,7 @@ def lstm(ctx):
 )
 def gru(ctx):
     """GRU (update and reset gates) beside LSTM on the same task; numpy GRU twin reproduces Keras (Day3 Section3)."""
+    import numpy as np
     from ..scratch.gru import from_keras, gru_forward
 
     p = ctx.params
@@ -299,6 +307,8 @@ def _fit_gru_or_lstm(ctx, keras, bundle, kind, p):
 
 def _fit_and_predict(ctx, model, bundle, p, label, run):
     """Adam on MSE for ``p["epochs"]``; returns (model, test MSE, s / epoch, test predictions)."""
+    import numpy as np
+    from ..train.timing import EpochTimes
     _, keras = ctx.keras()
     model.compile(keras.optimizers.Adam(p["lr"]), "mse")
     times = EpochTimes()
@@ -320,6 +330,7 @@ def majority_task(n: int, steps: int, rng: np.random.Generator) -> tuple[np.ndar
     Returns:
         ``x`` float32 (n, steps, 1), ``y`` float32 (n, steps, 1).
     """
+    import numpy as np
     bits = rng.integers(0, 2, (n, steps))
     padded = np.concatenate([bits[:, :1], bits, bits[:, -1:]], axis=1)
     y = (padded[:, :-2] + padded[:, 1:-1] + padded[:, 2:] >= 2).astype(np.float32)
@@ -345,6 +356,7 @@ def majority_task(n: int, steps: int, rng: np.random.Generator) -> tuple[np.ndar
 )
 def bidirectional(ctx):
     """The course's bidirectional_rnn_net equals keras Bidirectional; it beats one direction on a look-ahead task (Day3 Section4)."""
+    import numpy as np
     from ..scratch.bidirectional import bidirectional_rnn_net
 
     p = ctx.params

@@ -10,10 +10,12 @@ No TensorFlow at module level.
 
 from __future__ import annotations
 
-import numpy as np
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # for annotations; numpy itself loads when an exercise runs
+    import numpy as np
 
 from ..registry import at_least, choice, exercise, flag, fraction, learning_rate, non_negative, positive, text
-
 
 _TRAINING_PARAMS = {
     "clipnorm": positive(1.0, "gradient-norm clipping threshold"),
@@ -85,6 +87,7 @@ def _examples(sources, references, hypotheses, k=5):
 )
 def seq2seq(ctx):
     """Encoder–decoder: embedding → LSTM/GRU thought vector → teacher-forced decoder; greedy decoding, detokenize (Day3 Section5)."""
+    import numpy as np
     from ..nn.seq2seq import build_seq2seq, detokenize, greedy_decode
     from ..text import BOS
     from ..text.bleu import corpus_bleu
@@ -121,6 +124,7 @@ def seq2seq(ctx):
 
 def _enja(ctx, p):
     """English → Japanese with the thought-vector seq2seq: resumable training, dev BLEU per epoch, test BLEU."""
+    import numpy as np
     from ..nn.decoding import beam_search_decode, greedy_decode
     from ..nn.seq2seq import build_seq2seq, make_log_probs_fn, reverse_sources
     from ..nn.transformer import MaskedSparseCrossentropy
@@ -235,6 +239,7 @@ def digit_copy_task(n: int, min_len: int, max_len: int, rng: np.random.Generator
 )
 def attention(ctx):
     """Seq2seq with and without additive/dot attention copying digit strings: accuracy by input length, heatmap (Day3 Section5)."""
+    import numpy as np
     from ..nn.seq2seq import build_seq2seq, detokenize, greedy_decode
     from ..result import DataUsage
     from ..text import BOS, Vocab

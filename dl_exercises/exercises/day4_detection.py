@@ -10,18 +10,16 @@ from __future__ import annotations
 
 import time
 
-import numpy as np
-
 from ..registry import Param, exercise, fraction, learning_rate, non_negative, positive
 
 # The course's setting (Day4 Section6 物体検知): one image holding three objects of one class, candidate boxes with
 # confidences, non-maximum suppression, then TP/FP at IoU ≥ t2 and precision/recall of the boxes with
 # confidence ≥ t1. The course's figure with its numbers is missing from the text; these boxes are dlx's own.
-EXAMPLE_GT = np.array([[10, 10, 50, 60], [70, 20, 120, 80], [140, 30, 190, 90]], float)
-EXAMPLE_CANDIDATES = np.array([
-    [12, 12, 50, 62], [14, 8, 52, 58], [85, 25, 135, 85], [72, 22, 118, 82],
-    [150, 5, 185, 25], [142, 35, 188, 92], [20, 70, 40, 95]], float)
-EXAMPLE_SCORES = np.array([0.92, 0.88, 0.85, 0.81, 0.55, 0.45, 0.30])
+EXAMPLE_GT = ((10, 10, 50, 60), (70, 20, 120, 80), (140, 30, 190, 90))
+EXAMPLE_CANDIDATES = (
+    (12, 12, 50, 62), (14, 8, 52, 58), (85, 25, 135, 85), (72, 22, 118, 82),
+    (150, 5, 185, 25), (142, 35, 188, 92), (20, 70, 40, 95))
+EXAMPLE_SCORES = (0.92, 0.88, 0.85, 0.81, 0.55, 0.45, 0.30)
 SSD_WIDTH, SSD_S_MIN, SSD_S_MAX, SSD_RATIOS = 16, 0.2, 0.6, (1.0, 2.0, 0.5)  # day4.ssd's defaults
 
 
@@ -36,6 +34,7 @@ def _fps(fn, images, repeats: int) -> float:
 
 def _simulated_detections(rng, targets, jitter: float, miss_rate: float, false_positives: float, size: int):
     """A stand-in detector: jittered copies of the ground truth, duplicates, wrong labels and spurious boxes."""
+    import numpy as np
     from ..scratch.detection import box_iou
 
     out = []
@@ -63,6 +62,7 @@ def _simulated_detections(rng, targets, jitter: float, miss_rate: float, false_p
 
 
 def _pr_figure(plt, example, classes, names):
+    import numpy as np
     from ..scratch.detection import interpolated_precision
 
     fig, axes = plt.subplots(1, 2, figsize=(10, 4))
@@ -102,37 +102,39 @@ def _pr_figure(plt, example, classes, names):
 )
 def detection_metrics(ctx):
     """IoU (eq. 10), NMS, TP/FP, precision–recall, AP three ways and mAP (eq. 12), FPS (Day4 Section6 物体検知)."""
+    import numpy as np
     from ..detection import mean_average_precision
     from ..scratch.detection import box_iou, evaluate, match_detections, nms, precision_recall
 
     p = ctx.params
     t1, t2 = p["confidence"], p["iou_threshold"]
     tf, keras = ctx.keras()
+    gt, candidates, all_scores = (np.array(a, float) for a in (EXAMPLE_GT, EXAMPLE_CANDIDATES, EXAMPLE_SCORES))
     # 1. the course's setting: NMS on the candidates, then TP/FP and precision/recall by confidence
-    keep = nms(EXAMPLE_CANDIDATES, EXAMPLE_SCORES, len(EXAMPLE_SCORES), p["nms_iou"])
-    yxyx = EXAMPLE_CANDIDATES[:, [1, 0, 3, 2]].astype(np.float32)
-    tf_keep = tf.image.non_max_suppression(yxyx, EXAMPLE_SCORES.astype(np.float32), len(EXAMPLE_SCORES),
+    keep = nms(candidates, all_scores, len(all_scores), p["nms_iou"])
+    yxyx = candidates[:, [1, 0, 3, 2]].astype(np.float32)
+    tf_keep = tf.image.non_max_suppression(yxyx, all_scores.astype(np.float32), len(all_scores),
                                            p["nms_iou"]).numpy()
     ctx.metric("nms_equals_tf", float(np.array_equal(keep, tf_keep)), note="dlx NMS vs tf.image.non_max_suppression")
-    boxes, scores = EXAMPLE_CANDIDATES[keep], EXAMPLE_SCORES[keep]
-    tp, matched = match_detections(EXAMPLE_GT, boxes, scores, t2)
-    iou = box_iou(boxes, EXAMPLE_GT)
-    precision, recall = precision_recall(tp, len(EXAMPLE_GT))
+    boxes, scores = candidates[keep], all_scores[keep]
+    tp, matched = match_detections(gt, boxes, scores, t2)
+    iou = box_iou(boxes, gt)
+    precision, recall = precision_recall(tp, len(gt))
     best = ["ABC"[int(np.argmax(row))] if row.max() > 0 else "—" for row in iou]
     rows = [[f"c{k + 1}", scores[i], best[i], round(float(iou[i].max()), 3), "TP" if tp[i] else "FP",
              round(float(precision[i]), 3), round(float(recall[i]), 3), "yes" if scores[i] >= t1 else "no"]
             for i, k in enumerate(keep)]
-    ctx.table(f"Course setting: three ground truths A, B, C; {len(EXAMPLE_SCORES)} candidates, NMS (IoU > "
+    ctx.table(f"Course setting: three ground truths A, B, C; {len(all_scores)} candidates, NMS (IoU > "
               f"{p['nms_iou']:g} suppressed) keeps {len(keep)}; TP when IoU ≥ t2 = {t2:g}",
               ["box", "confidence", "best GT", "IoU", "TP/FP", "precision so far", "recall so far",
                f"confidence ≥ t1 = {t1:g}"], rows)
     listed = scores >= t1
     ctx.metric("example_precision", float(tp[listed].sum() / max(listed.sum(), 1)),
                note=f"boxes with confidence ≥ t1 = {t1:g}")
-    ctx.metric("example_recall", float(tp[listed].sum() / len(EXAMPLE_GT)))
+    ctx.metric("example_recall", float(tp[listed].sum() / len(gt)))
     ctx.table("The same boxes, AP by each interpolation", ["interpolation", "AP"],
               [[name, round(_ap(precision, recall, name), 4)] for name in ("voc11", "all", "coco101")])
-    dropped = [f"c{k + 1}" for k in range(len(EXAMPLE_SCORES)) if k not in set(keep.tolist())]
+    dropped = [f"c{k + 1}" for k in range(len(all_scores)) if k not in set(keep.tolist())]
     taken = ", ".join(f"c{k + 1}→{'ABC'[m] if m >= 0 else 'FP'}" for k, m in zip(keep, matched))
     ctx.note(f"NMS dropped {', '.join(dropped) or 'nothing'}; each ground truth is matched at most once, greedily "
              f"by descending confidence: {taken}")
@@ -208,6 +210,7 @@ def _cocoeval(gts, dets, iou_threshold):
 
 
 def _ssd_figure(plt, images, truths, predictions, names, min_score):
+    import numpy as np
     fig, axes = plt.subplots(1, len(images), figsize=(2.6 * len(images), 2.9))
     for ax, image, truth, pred in zip(np.atleast_1d(axes), images, truths, predictions):
         ax.imshow(image, extent=(0, image.shape[1], image.shape[0], 0))
@@ -257,6 +260,7 @@ def _ssd_figure(plt, images, truths, predictions, names, min_score):
 )
 def ssd(ctx):
     """Default boxes, matching, SSD loss with 3:1 hard negatives; a tiny SSD's mAP@0.5 and FPS (Day4 Section6 物体検知)."""
+    import numpy as np
     from ..detection import mean_average_precision
     from ..errors import UsageError
     from ..nn.ssd import feature_sizes, predict_fn, tiny_ssd, train_step

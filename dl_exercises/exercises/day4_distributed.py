@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import os
 
-import numpy as np
-
 from ..registry import Param, data_sizes, exercise, flag, learning_rate, positive, text
 
 try:  # the cores this process may use: the most logical CPU devices (replicas) worth making
@@ -84,6 +82,7 @@ def _staleness(text_value: str, key: str) -> list[int]:
 )
 def distributed(ctx):
     """Sync data parallelism = one device (tf.distribute), async staleness vs sync, model parallelism, MWMS (Day4 Section3)."""
+    import numpy as np
     from ..errors import UsageError
     from ..train.distributed import (params_accuracy, run_job, simulate_parameter_server,
                                      simulate_synchronous)
@@ -174,6 +173,7 @@ def distributed(ctx):
 def _parameter_server(ctx, p, staleness, x_train, y_train, x_test, y_test, simulate_synchronous,
                       simulate_parameter_server, params_accuracy) -> None:
     """Synchronous vs asynchronous (staleness τ) SGD with worker threads on the same mini-batches."""
+    import numpy as np
     workers = p["ps_workers"]
     eval_every = workers * max(1, p["ps_gradients"] // (workers * 30))
     x = x_train.astype(np.float64)

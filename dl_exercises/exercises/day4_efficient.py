@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import gc
 
-import numpy as np
-
 from ..registry import at_least, exercise, flag, positive
 
 # MobileNet paper (Howard et al. 2017), Table 6: width multiplier -> (million mult-adds, million params), 224×224
@@ -183,6 +181,7 @@ def densenet_exercise(ctx):
 )
 def normalization_exercise(ctx):
     """Four normalizations of one N×H×W×C tensor, numpy vs Keras layers, which axes, and batch size 1 (Day4 Section3)."""
+    import numpy as np
     from ..errors import UsageError
     from ..scratch.normalization import AXES, normalize
 

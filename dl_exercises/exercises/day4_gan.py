@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import time
 
-import numpy as np
-
 from ..registry import at_least, choice, data_sizes, exercise, fraction, learning_rate, positive
 
 # Quick recipe (mnist5k, 4,000 images offline), measured on the shared 2-core machine (load 3-12 from other
@@ -38,6 +36,7 @@ from ..registry import at_least, choice, data_sizes, exercise, fraction, learnin
 
 
 def _grid(plt, images, rows, cols, titles=None, size=1.0):
+    import numpy as np
     fig, axes = plt.subplots(rows, cols, figsize=(cols * size, rows * size))
     for i, ax in enumerate(np.atleast_1d(axes).ravel()):
         ax.axis("off")
@@ -54,6 +53,7 @@ def _layer_rows(model):
 
 def _saturation_table(ctx, tf):
     """Gradient of each generator loss w.r.t. D's logit on a fake, by GradientTape, beside its closed form."""
+    import numpy as np
     from ..nn.dcgan import minimax_generator_loss, non_saturating_generator_loss
 
     rows = []
@@ -69,6 +69,7 @@ def _saturation_table(ctx, tf):
 
 
 def _toy(ctx, p):
+    import numpy as np
     from ..scratch.gan_theory import optimal_discriminator_demo
 
     toy = optimal_discriminator_demo(n=p["toy_samples"], steps=p["toy_steps"], seed=ctx.seed)
@@ -124,6 +125,7 @@ def _toy(ctx, p):
 )
 def dcgan(ctx):
     """D*(x) = p_data/(p_data + p_g) on a 1-D toy; a DCGAN (ConvT from a 1×1 latent map, BN, ReLU/tanh G; strided-conv LeakyReLU D; no pooling, no FC hidden layer) on MNIST (Day4 GAN)."""
+    import numpy as np
     from ..errors import NonFiniteLoss
     from ..nn.dcgan import DCGAN, StepRecorder, build_digit_classifier, build_discriminator, build_generator
     from ..train.layout import load_images

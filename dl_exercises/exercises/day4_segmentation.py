@@ -10,20 +10,20 @@ from __future__ import annotations
 
 import time
 
-import numpy as np
-
 from ..registry import Param, exercise, flag, learning_rate, positive
 
 MODELS = (("fcn", "FCN"), ("segnet", "SegNet"), ("unet", "U-Net"), ("dilated", "dilated conv"))
-COLOURS = np.array([[0.1, 0.1, 0.1], [0.9, 0.3, 0.3], [0.3, 0.8, 0.3], [0.3, 0.5, 0.95]])
+COLOURS = ((0.1, 0.1, 0.1), (0.9, 0.3, 0.3), (0.3, 0.8, 0.3), (0.3, 0.5, 0.95))  # background, then the classes
 
 
 def _figure(plt, images, truth, predictions):
+    import numpy as np
     cols = 2 + len(predictions)
     fig, axes = plt.subplots(len(images), cols, figsize=(1.7 * cols, 1.7 * len(images)), squeeze=False)
+    colours = np.array(COLOURS)
     for r in range(len(images)):
-        panels = [("image", images[r]), ("truth", COLOURS[truth[r]])]
-        panels += [(label, COLOURS[pred[r]]) for label, pred in predictions.items()]
+        panels = [("image", images[r]), ("truth", colours[truth[r]])]
+        panels += [(label, colours[pred[r]]) for label, pred in predictions.items()]
         for c, (title, picture) in enumerate(panels):
             axes[r, c].imshow(picture, interpolation="nearest")
             axes[r, c].axis("off")
@@ -65,6 +65,7 @@ def _figure(plt, images, truth, predictions):
 )
 def segmentation(ctx):
     """FCN, SegNet, U-Net and a dilated net trained alike: params, pixel accuracy, mIoU, time (Day4 Section6)."""
+    import numpy as np
     from ..nn.segmentation import (BUILDERS, DILATION_RATES, MaxPoolingWithArgmax2D, MaxUnpooling2D, class_iou,
                                    confusion_matrix, mean_iou, measured_receptive_field, pixel_accuracy,
                                    receptive_field)

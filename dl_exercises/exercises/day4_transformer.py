@@ -11,7 +11,10 @@ from __future__ import annotations
 
 import time
 
-import numpy as np
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # for annotations; numpy itself loads when an exercise runs
+    import numpy as np
 
 from ..registry import at_least, choice, exercise, flag, fraction, non_negative, positive, text
 
@@ -83,6 +86,7 @@ _XLA_NOTE = "jit_compile=False: XLA measured 0.6-1.9× (median of three 1.0×) t
 )
 def transformer(ctx):
     """Train an encoder–decoder Transformer with teacher forcing; decode greedily and by beam search (Day4 Section5)."""
+    import numpy as np
     p = ctx.params
     name = ctx.dataset or "dates"
     if name == "enja":
@@ -291,6 +295,7 @@ def _joint_vocab(data, level):
 
 def _accuracies(decoded: np.ndarray, reference: np.ndarray) -> tuple[float, float]:
     """Whole-sequence and per-position accuracy; both arrays (N, L) padded with 0 after </s>."""
+    import numpy as np
     dec = np.zeros((len(decoded), max(decoded.shape[1], reference.shape[1])), np.int32)
     ref = np.zeros_like(dec)
     dec[:, : decoded.shape[1]] = decoded
@@ -319,6 +324,7 @@ def _report_bleu(ctx, hyps, refs, beam_hyps, p):
 
 def _attention_heatmap(ctx, models, source, decoded, src_vocab, tgt_vocab):
     """Encoder–decoder attention (last layer, mean over heads) of one example, as attention.png."""
+    import numpy as np
     if ctx.out is None:
         return
     from ..text.vocab import BOS, EOS

@@ -10,7 +10,10 @@ from __future__ import annotations
 import time
 import wave
 
-import numpy as np
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # for annotations; numpy itself loads when an exercise runs
+    import numpy as np
 
 from ..registry import Param, at_least, exercise, positive
 
@@ -31,6 +34,7 @@ from ..registry import Param, at_least, exercise, positive
 
 def dominant_frequency(signal: np.ndarray, sample_rate: int, low_hz: float = 50.0) -> float:
     """The frequency (Hz) of the largest |FFT| bin above ``low_hz`` of the Hann-windowed, mean-removed signal."""
+    import numpy as np
     x = np.asarray(signal, np.float64)
     x = (x - x.mean()) * np.hanning(len(x))
     spectrum = np.abs(np.fft.rfft(x))
@@ -45,6 +49,7 @@ def impulse_receptive_field(tf, body, channels: int, length: int, t: int) -> tup
     Returns:
         ``(first, last, count)`` of the input positions with a non-zero gradient.
     """
+    import numpy as np
     h = tf.Variable(np.random.default_rng(0).normal(size=(1, length, channels)).astype("float32"))
     with tf.GradientTape() as tape:
         out = tf.reduce_sum(body(h)[0, t])
@@ -55,6 +60,7 @@ def impulse_receptive_field(tf, body, channels: int, length: int, t: int) -> tup
 
 def write_wav(path, signal: np.ndarray, sample_rate: int) -> None:
     """16-bit PCM mono WAV with the standard-library ``wave`` module."""
+    import numpy as np
     pcm = np.round(np.clip(signal, -1.0, 1.0) * 32767.0).astype("<i2")
     with wave.open(str(path), "wb") as fh:
         fh.setnchannels(1)
@@ -99,6 +105,7 @@ def write_wav(path, signal: np.ndarray, sample_rate: int) -> None:
 )
 def wavenet(ctx):
     """Receptive field (k − 1)·Σd + 1 vs an impulse, causality, μ-law round trip; next-sample accuracy and a generated waveform (Day4 Section3)."""
+    import numpy as np
     from ..nn.wavenet import FastGenerator, build_wavenet
     from ..scratch import mulaw
 

@@ -9,20 +9,15 @@ so tiny models do not pay Keras's per-epoch overhead. No TensorFlow at module le
 
 from __future__ import annotations
 
-import numpy as np
-
 from ..registry import choice, data_sizes, exercise, flag, learning_rate, non_negative, positive
 from ..result import DataUsage
-from ..train.augment import shifted_epochs
-from ..train.batches import epochs_of_batches
-from ..train.fit import fit_on_batches
-from ..train.layout import load_images
-from ..train.metrics import accuracy
 from .examples_tf import MNIST_EXAMPLE, SECTION, XLA_MLP
 
 
 def fit_epochs(ctx, model, x, y, epochs: int, batch_size: int, *, compile_kwargs: dict, label: str, run=None):
     """``epochs`` shuffled passes, as Keras 2's ``fit(shuffle=True)``, with about 20 history rows."""
+    from ..train.batches import epochs_of_batches
+    from ..train.fit import fit_on_batches
     batches = epochs_of_batches(len(x), batch_size, epochs, ctx.seed)
     return fit_on_batches(ctx, model, x, y, batches, compile_kwargs=compile_kwargs, label=label, run=run,
                           rows=min(epochs, 20))
@@ -55,6 +50,7 @@ _GATES = {
 )
 def or_perceptron(ctx):
     """Dense(1) + sigmoid with binary cross-entropy learns a 2-input gate (Day4 Section5, 単純パーセプトロン)."""
+    import numpy as np
     p = ctx.params
     x = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=np.float32)
     t = np.array(_GATES[p["gate"]], dtype=np.float32)[:, None]
@@ -104,6 +100,7 @@ _ACTIVATIONS_IRIS = ("relu", "sigmoid")
 )
 def iris(ctx):
     """4-12-3 network on iris (raw features, 80/20 split), hidden ReLU and hidden sigmoid, SGD (Day4 Section5, 分類 iris)."""
+    from ..train.metrics import accuracy
     p = ctx.params
     data = ctx.load_data("iris")
     tf, keras = ctx.keras()
@@ -155,6 +152,10 @@ _LOSSES_MNIST = (("sparse", "sparse_categorical_crossentropy"), ("categorical", 
 )
 def mnist_keras(ctx):
     """784-512-512-10 ReLU MLP with dropout 0.2 and Adam, once on integer labels and once on one-hot labels (Day4 Section5)."""
+    import numpy as np
+    from ..train.augment import shifted_epochs
+    from ..train.layout import load_images
+    from ..train.metrics import accuracy
     p = ctx.params
     x_train, y_train, x_test, y_test, _ = load_images(ctx, p["n_train"], p["n_test"], "flat")
     tf, keras = ctx.keras()
@@ -214,6 +215,7 @@ def mnist_keras(ctx):
 )
 def rnn_addition(ctx):
     """SimpleRNN(16, relu) + Dense(1, sigmoid) on bit sequences, MSE and SGD as the course's Keras notebook (Day4 Section5)."""
+    import numpy as np
     from ..datasets.binary_addition import bits_to_int
 
     p = ctx.params

@@ -11,15 +11,13 @@ Keras step per course iteration on a fixed schedule of batches
 
 from __future__ import annotations
 
-import numpy as np
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # for annotations; numpy itself loads when an exercise runs
+    import numpy as np
 
 from ..registry import Param, at_least, choice, data_sizes, exercise, flag, fraction, learning_rate, non_negative, positive
 from ..result import DataUsage
-from ..train.augment import shifted_schedule
-from ..train.batches import largest_divisor_at_most, without_replacement
-from ..train.fit import fit_on_batches
-from ..train.layout import load_images
-from ..train.metrics import accuracy
 
 SECTION = "Day4 Section5"
 MNIST_EXAMPLE = {"section": SECTION, "data": ("mnist", "mnist5k")}  # shared by the MNIST notebooks
@@ -48,10 +46,11 @@ XLA_MLP = False
 XLA_CNN = False
 
 
-
-
 def fit_full_batch(ctx, model, x: np.ndarray, y: np.ndarray, iterations: int, compile_kwargs: dict, label: str):
     """Full-batch gradient descent for ``iterations`` steps, as the TF1 regression loops do (a history row per 100)."""
+    import numpy as np
+    from ..train.batches import largest_divisor_at_most
+    from ..train.fit import fit_on_batches
     batches = np.tile(np.arange(len(x)), (iterations, 1))
     return fit_on_batches(ctx, model, x, y, batches, compile_kwargs=compile_kwargs, label=label,
                           rows=iterations // largest_divisor_at_most(iterations, 100))
@@ -63,6 +62,9 @@ def fit_steps(ctx, model, x, y, iterations: int, batch_size: int, *, compile_kwa
 
     About one history row per pass over the data. ``shift`` > 0 moves every drawn image by up to that many pixels.
     """
+    from ..train.augment import shifted_schedule
+    from ..train.batches import without_replacement
+    from ..train.fit import fit_on_batches
     batches = without_replacement(len(x), batch_size, iterations, ctx.seed)
     rows = max(1, round(iterations * batch_size / len(x)))
     if shift:
@@ -90,6 +92,7 @@ def fit_steps(ctx, model, x, y, iterations: int, batch_size: int, *, compile_kwa
 )
 def linear_regression(ctx):
     """Learn W and b of d = 3x + 2 + noise with full-batch gradient descent (Day4 Section5, 線形回帰)."""
+    import numpy as np
     p = ctx.params
     rng = np.random.default_rng(ctx.seed)
     x = rng.random(p["n"])
@@ -174,6 +177,7 @@ _CURVES = {
 )
 def nonlinear_regression(ctx):
     """Fit a cubic with a bias-free linear model on [1, x, x², x³] and Adam (Day4 Section5, 非線形回帰)."""
+    import numpy as np
     p = ctx.params
     truth, degree = _CURVES[p["function"]]
     rng = np.random.default_rng(ctx.seed)
@@ -250,6 +254,8 @@ def nonlinear_regression(ctx):
 )
 def mnist_1layer(ctx):
     """Softmax regression y = softmax(xW + b) on MNIST with plain SGD (Day4 Section5, 分類1層)."""
+    from ..train.layout import load_images
+    from ..train.metrics import accuracy
     p = ctx.params
     x_train, y_train, x_test, y_test, _ = load_images(ctx, p["n_train"], p["n_test"], "flat")
     tf, keras = ctx.keras()
@@ -289,6 +295,8 @@ _OPTIMIZERS_3LAYER = ("adam", "momentum")
 )
 def mnist_3layer(ctx):
     """784-600-300-10 sigmoid network with dropout, trained once with Adam and once with Momentum (Day4 Section5, 分類3層)."""
+    from ..train.layout import load_images
+    from ..train.metrics import accuracy
     p = ctx.params
     x_train, y_train, x_test, y_test, _ = load_images(ctx, p["n_train"], p["n_test"], "flat")
     tf, keras = ctx.keras()
@@ -345,6 +353,8 @@ def mnist_3layer(ctx):
 )
 def mnist_cnn(ctx):
     """conv-relu-pool ×2, 1024-unit dense, dropout, softmax; trained with dropout 0 and with dropout_rate (Day4 Section5, 分類CNN)."""
+    from ..train.layout import load_images
+    from ..train.metrics import accuracy
     p = ctx.params
     x_train, y_train, x_test, y_test, _ = load_images(ctx, p["n_train"], p["n_test"], "nhwc")
     tf, keras = ctx.keras()

@@ -10,9 +10,6 @@ parameters, multiply-adds per image, seconds per epoch and test accuracy.
 from __future__ import annotations
 
 from ..errors import UsageError
-from ..train.layout import load_images
-from ..train.metrics import accuracy
-from ..train.timing import EpochTimes
 
 # XLA (jit_compile) per model, decided from a side-by-side measurement on this machine (2 CPU cores shared
 # with other jobs, TF 2.21 / Keras 3.15, 2000 mnist5k images, batch 100, one warm-up fit, then 2 epochs;
@@ -90,6 +87,8 @@ def compile_for(model, lr: float, jit_compile: bool):
 
 def train_one(ctx, label, build, data, epochs, batch_size, lr, jit_compile):
     """Build, train and evaluate one model; returns a dict of its row's values and its loss curves."""
+    from ..train.metrics import accuracy
+    from ..train.timing import EpochTimes
     from ..nn.batch_norm_stats import batch_norm_layers, recompute_batch_norm_statistics
     from ..nn.flops import count_multiply_adds
     from ..nn.googlenet import drop_auxiliary
@@ -166,6 +165,7 @@ def compare_architectures(ctx, models, *, dataset, n_train, n_test, epochs, batc
     Returns:
         list of row dicts (name plus the values of ``train_one``).
     """
+    from ..train.layout import load_images
     builders = small_builders()
     names = list(builders) if models == ["all"] else models
     unknown = [m for m in names if m not in builders]

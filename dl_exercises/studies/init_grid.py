@@ -9,12 +9,12 @@ replacement, as the notebook does). ``day2.vanishing_gradient`` and
 
 from __future__ import annotations
 
-import numpy as np
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # for annotations; numpy itself loads when an exercise runs
+    import numpy as np
 
 from ..registry import Param, data_sizes, flag, learning_rate, positive
-from ..train.batches import with_replacement
-from ..train.layout import load_images
-from ..train.twins import train_keras_twin, train_scratch_net
 from .common import or_dash, r4, secs
 
 INIT_GRID = (("sigmoid", "gaussian"), ("relu", "gaussian"), ("sigmoid", "xavier"), ("relu", "he"), ("relu", "xavier"), ("sigmoid", "he"))
@@ -51,6 +51,10 @@ DECLARATION = {"section": "Day2 Section1", "tags": ("numpy", "keras"), "data": (
 
 def run_init_grid(ctx) -> None:
     """Activation × initialisation grid on MNIST with [40, 20] hidden units, numpy and Keras (Day2 Section1)."""
+    import numpy as np
+    from ..train.batches import with_replacement
+    from ..train.layout import load_images
+    from ..train.twins import train_keras_twin, train_scratch_net
     from ..nn.mlp import multilayer_net_twin
     from ..scratch.init import keras_initializer_config
     from ..scratch.multilayer_net import MultiLayerNet

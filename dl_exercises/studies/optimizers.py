@@ -8,12 +8,7 @@ batches for every rule, in numpy (``scratch.optimizers``) and with
 
 from __future__ import annotations
 
-import numpy as np
-
 from ..registry import choice, data_sizes, flag, fraction, learning_rate, positive
-from ..train.batches import with_replacement
-from ..train.layout import load_images
-from ..train.twins import train_keras_twin, train_scratch_net
 from .common import or_dash, r4, secs
 
 OPTIMIZER_COURSE = {"SGD": None, "Momentum": 0.938, "AdaGrad": 0.9375, "RMSProp": 0.9408, "Adam": 0.9437}
@@ -46,6 +41,10 @@ PATH_LR = {"SGD": 0.95, "Momentum": 0.1, "AdaGrad": 1.5, "RMSProp": 0.2, "Adam":
 
 def run_optimizer_comparison(ctx) -> None:
     """SGD, Momentum, AdaGrad, RMSProp, Adam on the same net and batches, numpy and Keras (Day2 Section2)."""
+    import numpy as np
+    from ..train.batches import with_replacement
+    from ..train.layout import load_images
+    from ..train.twins import train_keras_twin, train_scratch_net
     from ..nn.mlp import copy_weights_to_keras, course_optimizer, multilayer_net_twin
     from ..scratch.multilayer_net import MultiLayerNet
     from ..scratch.optimizers import OPTIMIZER_NAMES, make_optimizer
@@ -94,6 +93,7 @@ def run_optimizer_comparison(ctx) -> None:
 
 def _optimizer_figures(ctx, curves, p) -> None:
     """Paths on x²/20 + y² (a table of where each optimizer ends) and, with --out, PNG curves and paths."""
+    import numpy as np
     from ..scratch.optimizers import OPTIMIZER_NAMES, descent_path, make_optimizer, saddle_function
 
     paths = {name: descent_path(make_optimizer(name, PATH_LR[name]), steps=p["path_steps"]) for name in OPTIMIZER_NAMES}

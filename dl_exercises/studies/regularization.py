@@ -7,12 +7,7 @@ numpy (``scratch.regularization``) beside its Keras twin on the same batches.
 
 from __future__ import annotations
 
-import numpy as np
-
 from ..registry import Param, data_sizes, flag, fraction, learning_rate, non_negative, positive
-from ..train.batches import with_replacement
-from ..train.layout import load_images
-from ..train.twins import train_keras_twin, train_scratch_net
 from .common import r4, secs
 
 REG_METHODS = ("none", "L2", "L1", "dropout", "L2+dropout")
@@ -48,6 +43,10 @@ DECLARATION = {"section": "Day2 Section3", "tags": ("numpy", "keras"), "data": (
 
 def run_regularization(ctx) -> None:
     """No regularization vs L2, L1, dropout, L2+dropout on 300 MNIST images, numpy and Keras (Day2 Section3)."""
+    import numpy as np
+    from ..train.batches import with_replacement
+    from ..train.layout import load_images
+    from ..train.twins import train_keras_twin, train_scratch_net
     from ..nn.mlp import copy_weights_to_keras, multilayer_net_twin
     from ..scratch.multilayer_net import MultiLayerNet
     from ..scratch.optimizers import SGD

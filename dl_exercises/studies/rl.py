@@ -19,9 +19,10 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
-import numpy as np
+if TYPE_CHECKING:  # for annotations; numpy itself loads when an exercise runs
+    import numpy as np
 
 CLIFF_ID, LAKE_ID, CARTPOLE_ID = "CliffWalking-v1", "FrozenLake-v1", "CartPole-v1"
 EVAL_SEED = 1_000_000
@@ -44,6 +45,7 @@ def train_seed(seed: int, i: int) -> int:
 
 
 def mean_std(values) -> str:
+    import numpy as np
     values = np.asarray(values, dtype=float)
     return f"{values.mean():.1f} ± {values.std():.1f}"
 
@@ -59,6 +61,7 @@ def rollout_batch(act: Callable[[np.ndarray], np.ndarray], seeds, *, max_steps: 
     function). Each episode ends at termination, at the environment's truncation, or at
     ``max_steps`` (the cap). Returns the episodes' returns and the environment steps taken.
     """
+    import numpy as np
     envs = [make_env(env_id) for _ in seeds]
     obs = np.stack([env.reset(seed=int(s))[0] for env, s in zip(envs, seeds)]).astype(np.float32)
     returns = np.zeros(len(envs))
@@ -99,12 +102,14 @@ class VectorCartPole:
     """
 
     def __init__(self, n: int, seed: int) -> None:
+        import numpy as np
         self.envs = [make_env(CARTPOLE_ID) for _ in range(n)]
         self.obs = np.stack([env.reset(seed=train_seed(seed, i))[0] for i, env in enumerate(self.envs)]).astype(np.float32)
         self.episode_return = np.zeros(n)
         self.finished: list[float] = []
 
     def step(self, actions):
+        import numpy as np
         n = len(self.envs)
         next_obs = np.empty_like(self.obs)
         rewards = np.zeros(n, np.float32)
@@ -155,6 +160,7 @@ DQN_DEFAULTS: dict[str, Any] = {
 def validate(act, c: dict) -> float:
     """Greedy mean return on ``val_episodes`` validation seeds; a score reaching ``stop_at`` is confirmed
     on ``val_confirm`` further seeds, and the mean over all of them is returned."""
+    import numpy as np
     first = evaluate_cartpole(act, c["val_episodes"], first_seed=VALIDATION_SEED)
     if first["mean"] < c["stop_at"] or not c.get("val_confirm"):
         return first["mean"]
@@ -193,6 +199,7 @@ def train_dqn(cfg: dict, seed: int, *, task=None, check_finite: Callable[[float,
     ``val_every`` steps the greedy policy plays ``val_episodes`` validation episodes; the best
     weights are kept, and training stops once the validation mean reaches ``stop_at``.
     """
+    import numpy as np
     from ..runtime import tf_keras
     from ..scratch.replay_buffer import ReplayBuffer
     from ..scratch.tabular_rl import linear_schedule
@@ -290,6 +297,7 @@ def collect_episodes(probs_fn, envs, rng: np.random.Generator, seeds=None, *, ma
     ``seeds`` (their first time) or continue their own generators, so a run repeats exactly.
     Returns a list of dicts with ``obs`` (T, 4), ``actions`` (T,), ``rewards`` (T,).
     """
+    import numpy as np
     n = len(envs)
     seeds = [None] * n if seeds is None else seeds
     obs = np.stack([env.reset(seed=s)[0] for env, s in zip(envs, seeds)]).astype(np.float32)
@@ -325,6 +333,7 @@ def train_reinforce(cfg: dict, seed: int, *, task=None, check_finite=None, log=N
     training stops once validation reaches ``stop_at``. ``on_first_batch(model, episodes)``
     lets the caller cross-check the first gradient.
     """
+    import numpy as np
     from ..runtime import tf_keras
     from ..scratch.policy_gradient import advantages, discounted_returns
 
@@ -424,6 +433,7 @@ def lake_optimum(horizon: int = LAKE_HORIZON) -> dict:
 
 def lake_success(q_or_policy: np.ndarray, n_episodes: int, cap: int) -> tuple[float, int]:
     """Success rate of a greedy policy over ``n_episodes`` FrozenLake-v1 episodes on seeds EVAL_SEED + j."""
+    import numpy as np
     from ..scratch.tabular_rl import evaluate_greedy
 
     q = q_or_policy if q_or_policy.ndim == 2 else np.eye(4)[q_or_policy]
@@ -488,6 +498,7 @@ S_AND_B = "Sutton & Barto (2018), Example 6.6 Cliff Walking"
 
 def _smooth(values, width: int = 10) -> tuple[np.ndarray, np.ndarray]:
     """(episode numbers, running mean over ``width`` episodes); the first point is episode ``width``."""
+    import numpy as np
     values = np.asarray(values, dtype=float)
     width = max(1, min(width, len(values)))
     y = np.convolve(values, np.ones(width) / width, mode="valid")
@@ -563,6 +574,7 @@ def run_tabular_exercise(ctx, method: str) -> dict:
 
 def _tabular_files(ctx, cliff, lake, method, names, pictures) -> None:
     """q_tables.npz (one Q table per environment id), return_curves.csv and return_curves.png."""
+    import numpy as np
     path = ctx.artifact_path("q_tables.npz")
     if path is None:
         return
@@ -731,6 +743,7 @@ def dqn_params() -> dict:
 
 def run_policy_gradient(ctx, label: str = "REINFORCE") -> dict:
     """REINFORCE with a baseline on CartPole-v1: learning curve, greedy evaluation, gradient cross-check, policy.keras."""
+    import numpy as np
     p = ctx.params
     check: dict = {}
 
@@ -853,6 +866,7 @@ def run_dqn(ctx, label: str = "DQN") -> dict:
 
 def run_dqn_ablation(ctx, p: dict) -> dict:
     """Each trick switched off in turn, over ``ablation_seeds`` seeds of ``ablation_steps`` steps each."""
+    import numpy as np
     base = {**_cfg(p, DQN_DEFAULTS), "steps": p["ablation_steps"]}
     seeds = [ctx.seed + 100 + i for i in range(p["ablation_seeds"])]
     rows, results = [], {}
@@ -910,6 +924,7 @@ SUITE_BUDGETS = {
 
 def run_rl_suite(ctx) -> None:
     """Q-learning and Sarsa on CliffWalking, REINFORCE and DQN on CartPole: curves and final greedy returns."""
+    import numpy as np
     from ..result import DataUsage
 
     p = ctx.params
