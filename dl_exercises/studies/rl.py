@@ -533,7 +533,15 @@ def run_tabular_exercise(ctx, method: str) -> dict:
     ctx.metric("lake_success", lake["success"], note=f"greedy, {p['lake_eval']} episodes, seeds {EVAL_SEED}–{EVAL_SEED + p['lake_eval'] - 1}")
     ctx.metric("lake_success_exact", round(lake["exact"], 4), note="the same greedy policy evaluated exactly on P (100 steps)")
     ctx.metric("lake_optimum", round(lake["optimum"], 4), note="value iteration on env.unwrapped.P, 100-step horizon")
-    ctx.metric("lake_gap", round(lake["optimum"] - lake["success"], 4), note="optimum − sampled success")
+    # The gap of the policy itself, not of a sample of its episodes: over 1,000 episodes the sampled rate of one
+    # policy has a standard error of 0.014. Sarsa's greedy policies at seeds 0, 1 and 2 all succeed with
+    # probability 0.7298 exactly, yet on the same 1,000 evaluation episodes they scored 0.717 / 0.741 / 0.717 (they
+    # differ in moves that keep the probability but change which episodes end in the goal), so a sampled gap of
+    # 0.027 against the 0.05 bound looked thin; the exact gap is 0.0144 at every seed (Q-learning: 0.004).
+    ctx.metric("lake_gap", round(lake["optimum"] - lake["exact"], 4),
+               note="optimum − exact success of the greedy policy (both on P, 100 steps)")
+    ctx.metric("lake_sampled_gap", round(lake["optimum"] - lake["success"], 4),
+               note=f"optimum − success over the {p['lake_eval']} sampled episodes")
     steps = sum(cliff[m]["run"].steps for m in cliff) + lake["run"].steps
     seconds = sum(cliff[m]["seconds"] for m in cliff) + lake["seconds"]
     ctx.metric("env_steps_per_s", round(steps / seconds), "steps/s", note="training, agent updates included")
