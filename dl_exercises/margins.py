@@ -17,6 +17,11 @@ bound (the recipe needs fixing, never the target), ``missed`` when a run fell
 short, ``incomplete`` while some of the four runs are not recorded (or failed).
 ``tests/test_margins.py`` checks that the committed table covers every
 registered quick target.
+
+Every run names the machine it ran on (CPU, cores, vector instructions), so a
+recipe changed and re-measured on the machine at hand can join a table whose
+other runs were measured elsewhere; the table then says which machine gave
+which row.
 """
 
 from __future__ import annotations
@@ -115,9 +120,10 @@ def summarize(spec, runs: dict) -> list[dict]:
         margin = None if worst is None else target.margin(worst)
         spread = (max(values) - min(values)) if values else None
         missed = any(not t["met"] for run in runs.values() for t in run.get("targets", []) if t["metric"] == target.metric)
+        machines = sorted({run["machine"] for run in runs.values() if run.get("machine")})
         verdict = ("missed" if missed else "incomplete" if not complete else "thin" if margin < spread else "ok")
         rows.append({"id": spec.id, "metric": target.metric, "bound": str(target), "values": values,
-                     "worst": worst, "margin": margin, "spread": spread, "verdict": verdict,
+                     "worst": worst, "margin": margin, "spread": spread, "verdict": verdict, "machines": machines,
                      "max_wall_s": max((r.get("wall_s") or 0.0) for r in runs.values()) if runs else None,
                      "max_cpu_s": max((r.get("cpu_s") or 0.0) for r in runs.values()) if runs else None})
     return rows
@@ -125,11 +131,17 @@ def summarize(spec, runs: dict) -> list[dict]:
 
 def write_markdown(report: dict, path: Path) -> None:
     env = report["environment"]
+    machines = sorted({m for row in report["rows"] for m in row.get("machines", [])})
+    several = len(machines) > 1
     lines = [
         "# Quick-target margins",
         "",
-        f"Written by `python -m dl_exercises.margins` on {env['date']} ({env['cpu']}, {env['cores']} cores; "
-        f"TensorFlow {env['tensorflow']}, Keras {env['keras']}; native bfloat16: {env['native_bfloat16']}).",
+        f"{'Last written' if several else 'Written'} by `python -m dl_exercises.margins` on {env['date']} "
+        f"({env['cpu']}, {env['cores']} cores; "
+        f"TensorFlow {env['tensorflow']}, Keras {env['keras']}; native bfloat16: {env['native_bfloat16']}"
+        + (f"; vector instructions: {env['vector_isa']}" if env.get("vector_isa") else "") + ").",
+        *([f"Runs measured on {len(machines)} machines; the *machine* column says which: "
+           + "; ".join(f"**{chr(65 + i)}** {m}" for i, m in enumerate(machines)) + "."] if several else []),
         "Each quick target was run at seeds 0, 1, 2 with the default TensorFlow build and at seed 0 with "
         "`TF_ENABLE_ONEDNN_OPTS=0`, each in a fresh process. *margin* is the worst run's distance to the bound, "
         "*spread* the range over the four runs; `thin` means the worst run is within a seed's spread of the bound, "
@@ -138,14 +150,17 @@ def write_markdown(report: dict, path: Path) -> None:
         "*wall s* and *CPU s* are the largest over the four runs of the exercise (user + system seconds of the "
         "process; with two cores busy, CPU s can reach twice the wall time).",
         "",
-        "| exercise | target | worst | margin | spread | verdict | seeds 0, 1, 2 · oneDNN off | wall s (max) | CPU s (max) |",
-        "|---|---|---|---|---|---|---|---|---|",
+        "| exercise | target | worst | margin | spread | verdict | seeds 0, 1, 2 · oneDNN off | wall s (max) | CPU s (max) |"
+        + (" machine |" if several else ""),
+        "|---|---|---|---|---|---|---|---|---|" + ("---|" if several else ""),
     ]
+    letter = {m: chr(65 + i) for i, m in enumerate(machines)}
     fmt = lambda v: "—" if v is None else (f"{v:.4g}" if isinstance(v, float) else str(v))  # noqa: E731
     for row in report["rows"]:
         lines.append(f"| `{row['id']}` | {row['metric']} {row['bound']} | {fmt(row['worst'])} | {fmt(row['margin'])} | "
                      f"{fmt(row['spread'])} | {row['verdict']} | {', '.join(fmt(v) for v in row['values'])} | "
-                     f"{fmt(row['max_wall_s'])} | {fmt(row.get('max_cpu_s') or None)} |")
+                     f"{fmt(row['max_wall_s'])} | {fmt(row.get('max_cpu_s') or None)} |"
+                     + (f" {', '.join(letter[m] for m in row.get('machines', []))} |" if several else ""))
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
@@ -161,7 +176,23 @@ def environment() -> dict:
     flags = cpu_flags()
     return {"date": time.strftime("%Y-%m-%d"), "cpu": cpu_model(), "cores": os.cpu_count(),
             "tensorflow": version("tensorflow-cpu") if version("tensorflow-cpu") != "?" else version("tensorflow"),
-            "keras": version("keras"), "native_bfloat16": bool(flags & {"amx_bf16", "avx512_bf16"})}
+            "keras": version("keras"), "native_bfloat16": bool(flags & {"amx_bf16", "avx512_bf16"}),
+            "vector_isa": vector_isa(flags)}
+
+
+def vector_isa(flags: set[str]) -> str:
+    """The widest matrix/vector instructions oneDNN can pick kernels for: its kernels, and so the rounding, differ."""
+    for flag, name in (("amx_bf16", "AMX"), ("avx512_bf16", "AVX-512 with bfloat16"), ("avx512f", "AVX-512"),
+                       ("avx2", "AVX2")):
+        if flag in flags:
+            return name
+    return "no AVX2"
+
+
+def machine_of(env: dict) -> str:
+    """How a run names the machine it ran on: CPU, cores, vector instructions (older tables: bfloat16 only)."""
+    isa = env.get("vector_isa") or ("native bfloat16" if env.get("native_bfloat16") else "no native bfloat16")
+    return f"{env['cpu']}, {env['cores']} cores, {isa}"
 
 
 def build_report(env: dict, runs: dict) -> dict:
@@ -180,6 +211,11 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     old = json.loads(args.out.read_text()) if args.out.exists() else {"runs": {}}
     runs: dict = old.get("runs", {})
+    if "environment" in old:  # runs recorded before runs named their machine were measured on the table's machine
+        for per_spec in runs.values():
+            for run in per_spec.values():
+                run.setdefault("machine", machine_of(old["environment"]))
+    here = machine_of(environment())
     specs = [] if args.report else swept_specs(args.patterns)
     for spec in specs:
         per_spec = runs.setdefault(spec.id, {})
@@ -187,7 +223,7 @@ def main(argv: list[str] | None = None) -> int:
             key = f"{backend}:{seed}"
             if args.resume and key in per_spec and per_spec[key]["status"] in ("ok", "target_missed"):
                 continue
-            per_spec[key] = run_once(spec.id, backend, seed, args.timeout)
+            per_spec[key] = {**run_once(spec.id, backend, seed, args.timeout), "machine": here}
             print(f"{spec.id} {key}: {per_spec[key]['status']} in {per_spec[key]['wall_s']} s", file=sys.stderr, flush=True)
             args.out.write_text(json.dumps(build_report(environment(), runs), indent=1, ensure_ascii=False) + "\n",
                                 encoding="utf-8")

@@ -6,7 +6,7 @@ seeds 0, 1, 2 and with ``TF_ENABLE_ONEDNN_OPTS=0``. The main table
 CPU's table (``--out data/target_margins_CPU.json``) may lack an exercise (when
 its recipe changes and that CPU is not at hand, delete its runs there and
 ``--report``), but no table may hold runs of an older recipe or rows of targets
-that no longer exist.
+that no longer exist. Every run names the machine it ran on.
 """
 
 from __future__ import annotations
@@ -94,3 +94,33 @@ def test_report_keeps_the_machine_the_runs_were_measured_on(tmp_path):
     main(["--report", "--out", str(path)])
     assert json.loads(path.read_text(encoding="utf-8"))["environment"] == recorded
     assert "another CPU" in path.with_suffix(".md").read_text(encoding="utf-8")
+
+
+@per_table
+def test_every_run_names_the_machine_it_ran_on(path):
+    unnamed = [(ident, key) for ident, runs in _table(path)["runs"].items() for key, run in runs.items()
+               if not run.get("machine")]
+    assert not unnamed, f"runs without a machine (rewrite the table with --report): {unnamed}"
+
+
+def test_resume_on_another_machine_keeps_each_runs_machine(tmp_path, monkeypatch):
+    """A recipe re-measured on the machine at hand joins a table measured elsewhere, each run naming its machine."""
+    from dl_exercises import margins
+
+    spec = next(s for s in swept_specs() if s.id == "day4.sarsa")
+    targets = [{"metric": t.metric, "bound": str(t), "value": 0.0, "met": True} for t in spec.targets_for("quick")]
+    elsewhere = {"date": "2026-01-01", "cpu": "another CPU", "cores": 64, "tensorflow": "x", "keras": "y",
+                 "native_bfloat16": True}
+    recorded = {"status": "ok", "wall_s": 1.0, "targets": targets}
+    path = tmp_path / "target_margins_other.json"
+    path.write_text(json.dumps({"environment": elsewhere, "runs": {spec.id: {"default:0": recorded}}}), encoding="utf-8")
+    here = dict(elsewhere, cpu="this CPU", cores=2, native_bfloat16=False, vector_isa="AVX2")
+    monkeypatch.setattr(margins, "environment", lambda: here)
+    monkeypatch.setattr(margins, "run_once", lambda *a: dict(recorded))
+    margins.main([spec.id, "--resume", "--out", str(path)])
+    runs = json.loads(path.read_text(encoding="utf-8"))["runs"][spec.id]
+    assert runs["default:0"]["machine"] == "another CPU, 64 cores, native bfloat16"
+    assert {runs[k]["machine"] for k in ("default:1", "default:2", "onednn_off:0")} == {"this CPU, 2 cores, AVX2"}
+    table = path.with_suffix(".md").read_text(encoding="utf-8")
+    assert "**A** another CPU, 64 cores, native bfloat16; **B** this CPU, 2 cores, AVX2" in table
+    assert table.splitlines()[-1].endswith(" A, B |")
