@@ -136,7 +136,9 @@ def distillation(ctx):
         # with TF_ENABLE_ONEDNN_OPTS=0: 0.008 / 0.005 / 0.000 / 0.007 (target 0.01). Per-layer pruning (each kernel
         # 80 %) gave 0.051 at seed 0: the 144 weights of the first convolution cannot lose 80 %. 3 fine-tuning
         # epochs gave 0.008 / 0.002 at seeds 1 / 2: no better. 57-61 s user+sys CPU (88 s with oneDNN off); wall
-        # 142-239 s on a shared machine (load 6-10).
+        # 142-239 s on a shared machine (load 6-10). On an AVX2-only AMD EPYC (2026-12-02) the recipe gave
+        # 0.005 / 0.006 / 0.001 / 0.005 in 93-96 s; fine-tuning at lr 1e-3 instead of 5e-4 gave 0.008 / 0.005 / 0.003
+        # (seeds 0-2): no better, not kept.
         "quick": {},
         "full": {"n_train": 60000, "n_test": 10000, "epochs": 10, "finetune_epochs": 4},
     },
