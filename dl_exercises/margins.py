@@ -133,6 +133,7 @@ def write_markdown(report: dict, path: Path) -> None:
     env = report["environment"]
     machines = sorted({m for row in report["rows"] for m in row.get("machines", [])})
     several = len(machines) > 1
+    letter = {m: chr(65 + i) for i, m in enumerate(machines)}
     lines = [
         "# Quick-target margins",
         "",
@@ -141,7 +142,7 @@ def write_markdown(report: dict, path: Path) -> None:
         f"TensorFlow {env['tensorflow']}, Keras {env['keras']}; native bfloat16: {env['native_bfloat16']}"
         + (f"; vector instructions: {env['vector_isa']}" if env.get("vector_isa") else "") + ").",
         *([f"Runs measured on {len(machines)} machines; the *machine* column says which: "
-           + "; ".join(f"**{chr(65 + i)}** {m}" for i, m in enumerate(machines)) + "."] if several else []),
+           + "; ".join(f"**{letter[m]}** {m}" for m in machines) + "."] if several else []),
         "Each quick target was run at seeds 0, 1, 2 with the default TensorFlow build and at seed 0 with "
         "`TF_ENABLE_ONEDNN_OPTS=0`, each in a fresh process. *margin* is the worst run's distance to the bound, "
         "*spread* the range over the four runs; `thin` means the worst run is within a seed's spread of the bound, "
@@ -154,7 +155,6 @@ def write_markdown(report: dict, path: Path) -> None:
         + (" machine |" if several else ""),
         "|---|---|---|---|---|---|---|---|---|" + ("---|" if several else ""),
     ]
-    letter = {m: chr(65 + i) for i, m in enumerate(machines)}
     fmt = lambda v: "—" if v is None else (f"{v:.4g}" if isinstance(v, float) else str(v))  # noqa: E731
     for row in report["rows"]:
         lines.append(f"| `{row['id']}` | {row['metric']} {row['bound']} | {fmt(row['worst'])} | {fmt(row['margin'])} | "
