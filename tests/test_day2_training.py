@@ -231,6 +231,43 @@ def test_vanishing_gradient_smoke_table_has_course_column():
     assert stds[("relu", "he")][-1] > 0.5 * stds[("relu", "he")][0]
 
 
+def test_draw_seeds_start_with_the_run_seed_and_are_distinct_and_repeatable():
+    from dl_exercises.train.batches import draw_seeds
+
+    assert draw_seeds(3, 1) == [3]
+    seeds = draw_seeds(3, 5)
+    assert seeds[0] == 3 and len(set(seeds)) == 5 and seeds == draw_seeds(3, 5)
+    assert set(seeds[1:]).isdisjoint(draw_seeds(4, 5))
+
+
+def test_overfitting_gap_reductions_are_the_means_over_the_draws():
+    from tests.conftest import run_smoke
+
+    result = run_smoke("day2.overfitting", overrides={"keras": "false", "draws": "3"})
+    main, draws = result.tables[0], result.tables[1]
+    assert draws.title.startswith("train−test gap over 3 draws")
+    per_draw = draws.rows[:-1]
+    assert len(per_draw) == 3
+    m = {k: v.value for k, v in result.metrics.items()}
+    # draw 1 is the run's own table; the others are new draws of the images and weights
+    assert per_draw[0][1:4] == [m["gap_none"], m["gap_l2"], m["gap_dropout"]]
+    assert per_draw[1][1:4] != per_draw[0][1:4]
+    for column, name in ((4, "gap_reduction_l2"), (5, "gap_reduction_dropout")):
+        assert m[name] == pytest.approx(np.mean([r[column] for r in per_draw]), abs=1e-4)
+    assert "3 draws of 100" in result.data[0].note
+
+
+def test_vanishing_gradient_shortfall_compares_the_means_over_the_draws():
+    from tests.conftest import run_smoke
+
+    result = run_smoke("day2.vanishing_gradient", overrides={"keras": "false", "draws": "2"})
+    table = next(t for t in result.tables if t.title.startswith("numpy test accuracy over 2 draws"))
+    means = {(r[0], r[1]): np.mean(r[2:4]) for r in table.rows}
+    assert [r[2] for r in table.rows] == [r[3] for r in result.tables[0].rows]  # draw 1 is the main table
+    expected = max(means.values()) - means[("relu", "he")]
+    assert result.metrics["relu_he_shortfall"].value == pytest.approx(expected, abs=1e-4)
+
+
 def test_bench_suites_are_registered_with_the_exercise_parameters():
     from dl_exercises.registry import get_exercise
 

@@ -33,12 +33,17 @@ PARAMS = {
     "lr": learning_rate(0.1, "SGD learning rate (course: 0.1)"),
     "gaussian_std": positive(0.01, "std of the 'Gaussian' initialisation"),
     **data_sizes(60000, 10000),
+    "draws": positive(1, "independent draws of the initial weights and batches; relu_he_shortfall compares their means"),
     "keras": flag(True, "also train the Keras twin"),
     "hist_layers": Param(int, 5, "hidden layers (width 100) of the activation-histogram net", min=1, max=10),
 }
 BUDGETS = {
     "smoke": {"iters": 20, "n_train": 500, "n_test": 200, "hist_layers": 2},
-    "quick": {"iters": 2000, "n_test": 1000},
+    # quick: relu_he_shortfall compares means over 3 draws. ReLU+He and ReLU+Xavier tie (the course: 0.9523 vs
+    # 0.9502), so one draw's shortfall is the noise of their difference. Single draws at seeds 0-7, numpy, AMD EPYC:
+    # ReLU+He 0.927, 0.926, 0.925, 0.927, 0.934, 0.933, 0.930, 0.922; ReLU+Xavier 0.924, 0.933, 0.923, 0.925, 0.914,
+    # 0.929, 0.935, 0.926; shortfall 0, 0.007, 0, 0, 0, 0, 0.005, 0.004 against the tie tolerance of 0.01.
+    "quick": {"iters": 2000, "n_test": 1000, "draws": 3},
     "full": {"iters": 2000},
 }
 TARGETS = {"quick": {"test_accuracy_sigmoid_gaussian": "<= 0.2", "relu_he_shortfall": "<= 0.01"}}
@@ -52,7 +57,7 @@ DECLARATION = {"section": "Day2 Section1", "tags": ("numpy", "keras"), "data": (
 def run_init_grid(ctx) -> None:
     """Activation × initialisation grid on MNIST with [40, 20] hidden units, numpy and Keras (Day2 Section1)."""
     import numpy as np
-    from ..train.batches import with_replacement
+    from ..train.batches import draw_seeds, with_replacement
     from ..train.layout import load_images
     from ..train.twins import train_keras_twin, train_scratch_net
     from ..nn.mlp import multilayer_net_twin
@@ -88,9 +93,6 @@ def run_init_grid(ctx) -> None:
             secs(res["time_s"] + (kres["time_s"] if kres else 0.0)),
             or_dash(INIT_COURSE.get((act, init))),
         ])
-    best = max(r[0]["test_acc"] for r in results.values())
-    ctx.metric("relu_he_shortfall", r4(best - results[("relu", "he")][0]["test_acc"]),
-               note=f"best numpy test accuracy minus ReLU+He's; 'tied' means <= {TIE_TOLERANCE}")
     title = (f"activation × initialisation, hidden [40, 20], SGD lr {p['lr']}, {p['iters']} iterations of batch "
              f"{p['batch_size']} ({ctx.budget} budget); data {usage.describe()}")
     ctx.table(title, ["activation", "init", "numpy train acc", "numpy test acc", "keras test acc", "time (s)", "course test acc"], rows)
@@ -98,7 +100,34 @@ def run_init_grid(ctx) -> None:
              "twin draws its own weights with RandomNormal / VarianceScaling(fan_in, untruncated_normal) (not "
              "glorot_normal, which uses fan_in+fan_out and a truncated normal).")
     ctx.note("train acc is measured on the whole training set (the course printed the last mini-batch's accuracy).")
+    accuracies = {key: [res["test_acc"]] for key, (res, _) in results.items()}
+    seeds = draw_seeds(ctx.seed, p["draws"])
+    for d, seed in enumerate(seeds[1:], start=2):
+        draw_schedule = with_replacement(len(data[0]), p["batch_size"], p["iters"], seed)
+        for act, init in INIT_GRID:
+            net = MultiLayerNet(sizes[0], sizes[1:-1], sizes[-1], activation=act, weight_init_std=init,
+                                gaussian_std=p["gaussian_std"], seed=seed, dtype=np.float32)
+            res = train_scratch_net(ctx, net, SGD(p["lr"]), data, draw_schedule, f"{act}+{init} draw {d}")
+            accuracies[(act, init)].append(res["test_acc"])
+    _record_shortfall(ctx, accuracies, len(seeds))
     _activation_histograms(ctx, data[2], p, usage)
+
+
+def _record_shortfall(ctx, accuracies: dict, draws: int) -> None:
+    """relu_he_shortfall: the best mean numpy test accuracy over the draws minus ReLU+He's (0 when He is the best)."""
+    import numpy as np
+
+    means = {key: float(np.mean(v)) for key, v in accuracies.items()}
+    how = f"means over {draws} draws" if draws > 1 else "one draw"
+    ctx.metric("relu_he_shortfall", r4(max(means.values()) - means[("relu", "he")]),
+               note=f"best numpy test accuracy minus ReLU+He's ({how}); 'tied' means <= {TIE_TOLERANCE}")
+    if draws < 2:
+        return
+    ctx.table(f"numpy test accuracy over {draws} draws of the initial weights and batches (draw 1 is the table "
+              "above)",
+              ["activation", "init", *[f"draw {d + 1}" for d in range(draws)], "mean ± std"],
+              [[act, init, *[r4(a) for a in accuracies[(act, init)]],
+                f"{means[(act, init)]:.4f} ± {np.std(accuracies[(act, init)], ddof=1):.4f}"] for act, init in INIT_GRID])
 
 
 def _activation_histograms(ctx, x, p, usage) -> None:

@@ -43,6 +43,15 @@ def with_replacement(n: int, batch_size: int, iters: int, seed: int) -> np.ndarr
     return rng.integers(0, n, size=(iters, batch_size))
 
 
+def draw_seeds(seed: int, draws: int) -> list[int]:
+    """Seeds of ``draws`` independent repetitions of one experiment: the run's own seed first, then derived ones.
+
+    Draw 0 is the run itself (so one draw is exactly the single run); each further draw gets its own stream
+    from ``numpy.random.SeedSequence([seed, draw])``, so no two runs' draws coincide.
+    """
+    return [seed] + [int(np.random.SeedSequence([seed, d]).generate_state(1)[0]) for d in range(1, draws)]
+
+
 def eval_points(iters: int, n_points: int | None = None) -> list[int]:
     """Iterations (1-based) after which test accuracy is recorded: every k-th, k dividing ``iters``, up to 20 points."""
     n_points = n_points or min(20, max(2, iters // 10))
