@@ -34,11 +34,12 @@ PARAMS = {
     "pool_every": positive(10, "RL iterations between additions to the opponent pool"),
     "value_games": positive(3000, "games of SL-then-random-then-RL play, one position each"),
     "value_epochs": positive(10, "value net epochs"),
-    "zero_iterations": positive(6, "AlphaGo Zero iterations (self-play, train, evaluate)"),
+    "zero_iterations": positive(10, "AlphaGo Zero iterations (self-play, train, evaluate)"),
     "zero_games": positive(60, "self-play games per iteration"),
     "selfplay_simulations": positive(40, "MCTS simulations per self-play move"),
     "leaf_batch": positive(1, "leaves per network call in self-play search (virtual loss between them)"),
-    "temperature_moves": non_negative(4, "plies that draw moves from the visit counts (τ = 1); then the most visited"),
+    "temperature_moves": non_negative(9, "plies that draw moves from the visit counts (τ = 1); then the most visited "
+                                         "(9: every ply of tic-tac-toe)"),
     "dirichlet": non_negative(0.5, "α of the Dirichlet noise on the root priors in self-play (0: none)"),
     "zero_epochs": positive(2, "epochs over the replay buffer per iteration"),
     "zero_batch_size": positive(256, "mini-batch size of the AlphaGo Zero net"),
@@ -48,16 +49,25 @@ PARAMS = {
     "gate": fraction(0.5, "score (win + draw/2) the new net needs against the self-play net to replace it"),
     "exhaustive": flag(True, "check every opponent line (tic-tac-toe); otherwise only the solver's lines"),
 }
-# Quick (tic-tac-toe) as declared, measured 2026-12-01 on the shared 2-core machine (load average 6–9 from
-# other helpers, so wall time is 2–2.5× the CPU time; no idle measurement was possible):
-#   seed 0: 93.5 s wall, 41.0+1.4 s CPU; seed 1: 107.6 s, 42.7+1.5 s; seed 2: 76.9 s, 39.1+1.3 s;
-#   seed 0 with TF_ENABLE_ONEDNN_OPTS=0: 97.7 s, 42.5+1.1 s. TensorFlow's import is ~6 s of the CPU.
-#   Final agent (Zero MCTS, 200 simulations): 0 losing lines at all four; win vs random as first
-#   0.9896 / 0.9870 / 0.9896 / 0.9948, as second 0.8942 / 0.8921 / 0.9090 / 0.8847.
-# Tried: zero_epochs 3 (same targets, ~52 s CPU); 100 final simulations (0 lost lines at seeds 0–2 but
-# one lost line at 50 simulations, so 200 for margin); zero_filters 16 (faster, but lost lines at seed 0
-# with 100 simulations); 120 games × 1 epoch (lost lines); a ReLU on the value net's single 1×1 filter
-# died at seeds 1 and 2 (v_θ constant, MSE 0.59 — now linear).
+# Quick (tic-tac-toe) as declared, measured 2026-12-04 on the shared 2-core AMD EPYC with native bfloat16 (load
+# average 5–10 from other jobs: wall time says little, CPU time is user+system): self-play draws every move from
+# the visit counts (temperature_moves 9, every ply; was 4) and runs 10 iterations (was 6).
+#   Final agent (Zero MCTS, 200 simulations) at seeds 0, 1, 2 and seed 0 with TF_ENABLE_ONEDNN_OPTS=0: win vs random
+#   as second 0.9058 / 0.9143 / 0.8995 / 0.8857 (seeds 3, 4, 5: 0.9143 / 0.8984 / 0.8931), as first 0.9870–0.9896;
+#   0 losing lines as either colour at all seven. Seed 0 side by side: 31.0 and 34.1 s CPU against 24.7 s for the
+#   old recipe (other runs 29.6–40.5 s, under other loads).
+#   The old recipe gave 0.8349 / 0.9026 / 0.8847 / 0.8942 as second (seeds 3–5: 0.8857 / 0.8942 / 0.8995): thin.
+#   Why τ = 1 throughout: when moves after ply 4 are the most visited, self-play sharpens towards perfect play, the
+#   results z of drawn positions tend to 0 and the search no longer prefers the moves that leave a weaker player
+#   room to err. More iterations made it worse, not better (the Zero stage alone, its own random stream, final agent
+#   after each iteration, seed 0: 0.868 at 6, 0.894–0.901 at 7–9, 0.873 at 10, 0.852–0.856 at 11–14; 400 final
+#   simulations: 0.875 at 10, 0.861–0.862 at 11–14). With τ = 1 at every ply the results keep a sampling player's
+#   mistakes: the same check at seeds 0–3 stayed at 0.893–0.916 from iteration 6 to 12 (seed 0: to 14), 0 losing
+#   lines from iteration 6 on (iteration 5 still lost 1–2 lines at 2 of the 4 seeds), so 10 iterations keep 4 in hand.
+# Tried earlier (temperature_moves 4, 6 iterations): zero_epochs 3 (same targets, ~52 s CPU); 100 final simulations
+# (0 lost lines at seeds 0–2 but one lost line at 50 simulations, so 200 for margin); zero_filters 16 (faster, but
+# lost lines at seed 0 with 100 simulations); 120 games × 1 epoch (lost lines); a ReLU on the value net's single
+# 1×1 filter died at seeds 1 and 2 (v_θ constant, MSE 0.59 — now linear).
 # Full (connect-four 4×4) as declared, seed 0: 1045 s wall, 434.8+9.3 s CPU under load 7–8; 0 lost games
 # against every optimal solver line as either colour (564 lines as first, 389 as second); AlphaGo's search
 # 0 of 1114; the raw Zero policy still lost 1/796 and 4/485 after iteration 15: the search makes the margin.
