@@ -96,6 +96,37 @@ def test_training_cap_counts_as_truncation():
     assert run.lengths.tolist() == [7, 7] and run.capped == 2 and run.returns.tolist() == [-7.0, -7.0]
 
 
+class _Counting(_OneStep):
+    """Reward n in the n-th episode, which ends after one step."""
+
+    def __init__(self):
+        super().__init__(terminated=True)
+        self.episode = 0
+
+    def reset(self, seed=None):
+        self.episode += 1
+        return 0, {}
+
+    def step(self, a):
+        return 0, float(self.episode), True, False, {}
+
+
+@pytest.mark.parametrize("method", ["q_learning", "sarsa"])
+def test_step_size_per_pair(method):
+    # α·n^−ω at the pair's n-th update. ω = 1, α = 1: the running mean of the targets 1, 2, 3, 4 = 2.5.
+    run = tab.train_tabular(_Counting(), method, 4, alpha=1.0, alpha_power=1.0, gamma=1.0, epsilon=0.0, seed=0)
+    assert run.q[0, 0] == pytest.approx(2.5)
+    # ω = 0.5, α = 0.8: 0.8; then + 0.8/√2·(2 − 0.8); then + 0.8/√3·(3 − Q)
+    q = 0.8
+    q += 0.8 / np.sqrt(2) * (2 - q)
+    q += 0.8 / np.sqrt(3) * (3 - q)
+    run = tab.train_tabular(_Counting(), method, 3, alpha=0.8, alpha_power=0.5, alpha_end=0.01, gamma=1.0,
+                            epsilon=0.0, seed=0)
+    assert run.q[0, 0] == pytest.approx(q)
+    with pytest.raises(ValueError, match="alpha_power"):
+        tab.train_tabular(_Counting(), method, 1, alpha=1.0, alpha_power=-1.0, gamma=1.0, epsilon=0.0, seed=0)
+
+
 def test_linear_schedule():
     f = tab.linear_schedule(1.0, 0.1, 0.5, 100)
     assert f(0) == 1.0 and f(25) == pytest.approx(0.55) and f(50) == pytest.approx(0.1) and f(99) == pytest.approx(0.1)
@@ -113,6 +144,30 @@ def test_value_iteration_on_cliffwalking_gives_the_edge_path():
     from dl_exercises.studies.rl import cliff_rows_from_edge
 
     assert cliff_rows_from_edge(ro.states) == 1
+
+
+def test_sarsa_fixed_point_on_cliffwalking_is_one_row_above_the_edge():
+    """The ε-greedy optimum (ε = 0.1) walks one row above the edge (−15), clear of the top row at every step."""
+    from dl_exercises.studies.rl import cliff_rows_from_edge
+
+    env = gymnasium.make("CliffWalking-v1")
+    P = env.unwrapped.P
+    q_star = tab.epsilon_greedy_optimum(P, 48, 4, epsilon=0.0)
+    _, Q = tab.value_iteration(P, 48, 4, horizon=100, gamma=1.0)
+    np.testing.assert_allclose(q_star[36], Q[-1][36])        # ε = 0 is Q*, Q-learning's fixed point: the edge
+    assert tab.greedy_rollout(env, q_star).ret == -13
+    q = tab.epsilon_greedy_optimum(P, 48, 4, epsilon=0.1)
+    ro = tab.greedy_rollout(env, q)
+    assert ro.ret == -15 and cliff_rows_from_edge(ro.states) == 2
+    # every choice on that path beats the runner-up by more than 0.9: the fixed point is no near-tie
+    top2 = np.sort(q[ro.states[:-1]], axis=1)[:, -2:]
+    assert np.min(top2[:, 1] - top2[:, 0]) > 0.9
+    # it is a fixed point: one more sweep of the ε-greedy backup leaves it where it is
+    v = 0.1 * q.mean(axis=1) + 0.9 * q.max(axis=1)
+    T, R, D = tab._table_arrays(P, 48, 4)
+    np.testing.assert_allclose(R + (T - D) @ v, q, atol=1e-8)
+    # with much more exploration the top row is safer: ε = 0.2 takes it (−17)
+    assert tab.greedy_rollout(env, tab.epsilon_greedy_optimum(P, 48, 4, epsilon=0.2)).ret == -17
 
 
 def test_frozenlake_optimum_and_exact_success_agree_with_sampled_gymnasium_episodes():

@@ -89,7 +89,8 @@ class TabularRun:
 
 def train_tabular(env, method: str, episodes: int, *, alpha: float, gamma: float, epsilon: float,
                   seed: int, epsilon_end: float | None = None, epsilon_fraction: float = 0.0,
-                  alpha_end: float | None = None, max_steps: int = 10_000, env_seed: int | None = None) -> TabularRun:
+                  alpha_end: float | None = None, alpha_power: float = 0.0, max_steps: int = 10_000,
+                  env_seed: int | None = None) -> TabularRun:
     """Train Q-learning or Sarsa with ε-greedy behaviour on a discrete gymnasium environment.
 
     Args:
@@ -99,6 +100,8 @@ def train_tabular(env, method: str, episodes: int, *, alpha: float, gamma: float
         alpha, gamma, epsilon: step size, discount, exploration rate. With
             ``epsilon_end`` the rate falls linearly from ``epsilon`` to it over the first
             ``epsilon_fraction`` of the episodes; with ``alpha_end`` α falls linearly over all of them.
+        alpha_power: ω > 0 gives every pair its own step size α·n(s, a)^−ω, n(s, a) the updates of the
+            pair so far (the first update takes α); ``alpha_end`` is then unused. 0: one α for all pairs.
         seed: seeds the agent's random numbers (ε-greedy).
         max_steps: a safety cap on a training episode (a stop there counts as truncation).
         env_seed: seed of the environment's first reset (later resets continue its generator).
@@ -113,6 +116,9 @@ def train_tabular(env, method: str, episodes: int, *, alpha: float, gamma: float
     q = np.zeros((n_s, n_a))
     eps_at = linear_schedule(epsilon, epsilon if epsilon_end is None else epsilon_end, epsilon_fraction, episodes)
     alpha_at = linear_schedule(alpha, alpha if alpha_end is None else alpha_end, 1.0, episodes)
+    if alpha_power < 0:
+        raise ValueError(f"alpha_power must be >= 0, Received: alpha_power={alpha_power}")
+    updates = np.zeros((n_s, n_a), dtype=np.int64)
     returns, lengths = np.zeros(episodes), np.zeros(episodes, dtype=np.int64)
     total, capped = 0, 0
     for ep in range(episodes):
@@ -127,6 +133,9 @@ def train_tabular(env, method: str, episodes: int, *, alpha: float, gamma: float
             if t >= max_steps and not (terminated or truncated):
                 truncated = True
                 capped += 1
+            if alpha_power:
+                updates[s, a] += 1
+                lr = alpha * float(updates[s, a]) ** -alpha_power
             if method == "q_learning":
                 q_learning_update(q, s, a, r, s_next, terminated, lr, gamma)
                 a_next = epsilon_greedy(q[s_next], eps, rng)
@@ -208,6 +217,31 @@ def value_iteration(P: Mapping[int, Mapping[int, list]], n_states: int, n_action
         Q[k - 1] = R + gamma * cont @ V[k - 1]
         V[k] = Q[k - 1].max(axis=1)
     return V, Q
+
+
+def epsilon_greedy_optimum(P: Mapping[int, Mapping[int, list]], n_states: int, n_actions: int, *, epsilon: float,
+                           gamma: float = 1.0, tol: float = 1e-10, max_iterations: int = 100_000) -> np.ndarray:
+    """The fixed point of Sarsa with ε-greedy behaviour, exactly, on a gymnasium transition table.
+
+    Q(s, a) = Σ_s' P(s'|s, a) [r + γ Σ_a' π_ε(a'|s') Q(s', a') · (s' not terminal)], π_ε ε-greedy in Q itself:
+    the best policy among the ε-greedy ones, which Sarsa with a fixed ε approaches. ε = 0 gives Q*, the fixed
+    point of Q-learning. Iterated from Q = 0 until no entry moves by more than ``tol``.
+
+    Returns:
+        ``Q`` of shape (n_states, n_actions).
+    """
+    if not 0.0 <= epsilon <= 1.0:
+        raise ValueError(f"epsilon must be in [0, 1], Received: epsilon={epsilon}")
+    T, R, D = _table_arrays(P, n_states, n_actions)
+    cont = T - D
+    q = np.zeros((n_states, n_actions))
+    for _ in range(max_iterations):
+        v = epsilon * q.mean(axis=1) + (1.0 - epsilon) * q.max(axis=1)
+        new = R + gamma * cont @ v
+        if np.max(np.abs(new - q)) < tol:
+            return new
+        q = new
+    raise RuntimeError(f"no fixed point within {max_iterations} iterations (a policy that never ends with γ = 1?)")
 
 
 def policy_success(P: Mapping[int, Mapping[int, list]], policy: np.ndarray, n_states: int, *,

@@ -405,17 +405,26 @@ def cliff_rows_from_edge(states) -> int:
 
 
 def run_cliff(method: str, p: dict, seed: int) -> dict:
-    """Train ``method`` on CliffWalking-v1 and follow its greedy policy (capped at ``rollout_cap`` steps)."""
-    from ..scratch.tabular_rl import greedy_rollout, train_tabular
+    """Train ``method`` on CliffWalking-v1 and follow its greedy policy (capped at ``rollout_cap`` steps).
+
+    Beside it, the greedy path of the rule's exact fixed point on ``env.unwrapped.P``: Q* for Q-learning,
+    the ε-greedy optimum for Sarsa (``scratch.tabular_rl.epsilon_greedy_optimum``).
+    """
+    from ..scratch.tabular_rl import epsilon_greedy_optimum, greedy_rollout, train_tabular
 
     env = make_env(CLIFF_ID)
     start = time.perf_counter()
-    run = train_tabular(env, method, p["episodes"], alpha=p["alpha"], alpha_end=p["alpha_end"], gamma=p["gamma"],
-                        epsilon=p["epsilon"], seed=seed, env_seed=train_seed(seed, 0))
+    run = train_tabular(env, method, p["episodes"], alpha=p["alpha"], alpha_end=p["alpha_end"],
+                        alpha_power=p["alpha_power"], gamma=p["gamma"], epsilon=p["epsilon"], seed=seed,
+                        env_seed=train_seed(seed, 0))
     seconds = time.perf_counter() - start
     ro = greedy_rollout(env, run.q, seed=EVAL_SEED, max_steps=p["rollout_cap"])
+    fixed_q = epsilon_greedy_optimum(env.unwrapped.P, int(env.observation_space.n), int(env.action_space.n),
+                                     epsilon=p["epsilon"] if method == "sarsa" else 0.0, gamma=p["gamma"])
+    fixed = greedy_rollout(env, fixed_q, seed=EVAL_SEED, max_steps=p["rollout_cap"])
     env.close()
-    return {"run": run, "rollout": ro, "seconds": seconds, "rows_from_edge": cliff_rows_from_edge(ro.states)}
+    return {"run": run, "rollout": ro, "seconds": seconds, "rows_from_edge": cliff_rows_from_edge(ro.states),
+            "fixed_point": fixed, "fixed_point_rows": cliff_rows_from_edge(fixed.states)}
 
 
 def lake_optimum(horizon: int = LAKE_HORIZON) -> dict:
@@ -470,10 +479,12 @@ def tabular_params() -> dict:
 
     return {
         "episodes": positive(500, "CliffWalking training episodes (Sutton & Barto: 500)"),
-        "alpha": Param(float, 0.5, "CliffWalking step size α at the start (Sutton & Barto: 0.5)", min=0.0,
-                       min_inclusive=False, max=1.0),
-        "alpha_end": Param(float, 0.05, "CliffWalking α at the last episode (linear decay; = alpha keeps it fixed)",
-                           min=0.0, min_inclusive=False, max=1.0),
+        "alpha": Param(float, 0.5, "CliffWalking step size α at the start, or of a pair's first update with "
+                       "alpha_power (Sutton & Barto: 0.5)", min=0.0, min_inclusive=False, max=1.0),
+        "alpha_end": Param(float, 0.05, "CliffWalking α at the last episode (linear decay; = alpha keeps it fixed; "
+                           "unused with alpha_power)", min=0.0, min_inclusive=False, max=1.0),
+        "alpha_power": Param(float, 0.0, "ω of a step size per state-action pair, α·n(s,a)^−ω after its n-th "
+                             "update (0: one α for all pairs, falling linearly)", min=0.0, max=1.0),
         "epsilon": fraction(0.1, "ε of ε-greedy on CliffWalking (Sutton & Barto: 0.1)"),
         "gamma": Param(float, 1.0, "CliffWalking discount γ (Sutton & Barto: 1, undiscounted)", min=0.0,
                        min_inclusive=False, max=1.0),
@@ -488,10 +499,30 @@ def tabular_params() -> dict:
     }
 
 
+# CliffWalking's step size, measured 2026-12-04 (shared 2-core AMD EPYC, load 5–10: CPU time, not wall).
+# Sarsa's fixed point with ε = 0.1, computed exactly on P (scratch.tabular_rl.epsilon_greedy_optimum), is the path one
+# row above the edge (−15, cliff_rows_from_edge 2), every choice on it ahead of the next by ≥ 0.95: no near-tie.
+# The previous recipe (Sutton & Barto's 500 episodes, α 0.5 → 0.05 linearly) never got there: −17 at seeds 0–9, rows
+# 2, 2, 3, 3, 2, 3, 3, 3, 3, 3 (the top row, or the top row with one cell of row 1 next to the start or the goal: as long),
+# Q off by 14–24 on that path. Row 1 is reached only through two exploratory moves (ε/4 each), and from the top-row
+# policy the switch spreads back from the goal one column at a time over near-ties, so under one global α these
+# pairs get their few updates late and small. Longer global schedules did not help (seeds 0–9: 2k–5k episodes,
+# 2–4 seeds with a cell of row 1; 10k and 20k episodes to α 0.01: the top row at all 10; none −15), nor ε falling
+# from 1 or 0.5 to 0.1, nor starts spread over the grid. A step size per state-action pair α·n(s,a)^−ω (Even-Dar &
+# Mansour 2003) keeps the rare pairs learning. A re-implementation on P (its own random streams), 40 seeds, 20k
+# episodes, −15 reached with α = 1: ω 0.65: 31, 0.7: 37, 0.75: 40, 0.8: 39, 0.85: 34 (α = 0.5: 40 / 37 / 26 at
+# 0.65 / 0.7 / 0.75); ω 0.75 at 100 other seeds: 97 (20k), 99 (30k), 99 (50k; one seed keeps the top row). In
+# gymnasium: 20k episodes, 9 of seeds 0–9 (seed 7: top row); 30k and 50k, all of seeds 0–19.
+# Kept for quick: 30k episodes, α = 1, ω = 0.75. day4.sarsa at seeds 0–9 and seed 0 with oneDNN off: −15 and rows 2
+# everywhere (= the fixed point), Q-learning −13, sarsa_online_advantage 27.1–28.6, lake_gap 0.0144 (day4.q_learning
+# seeds 0–2: −13, lake_gap 0.004); 12.9–15.7 s CPU a run (the previous recipe: 3.3 s).
+# Full (60k episodes, 30k on the lake), day4.sarsa seed 0: −15, rows 2, Q-learning −13, lake_gap 0.004; 35.4 s CPU.
+# The defaults stay the previous recipe (bench.rl and smoke use them): per-pair α after 500 episodes leaves greedy
+# loops (Sarsa capped at −100 at seeds 0–9, Q-learning at 5 of them).
 TABULAR_BUDGETS = {
     "smoke": {"episodes": 30, "lake_episodes": 200, "lake_eval": 50},
-    "quick": {},
-    "full": {"episodes": 1000, "lake_episodes": 30000},
+    "quick": {"episodes": 30000, "alpha": 1.0, "alpha_power": 0.75},
+    "full": {"episodes": 60000, "alpha": 1.0, "alpha_power": 0.75, "lake_episodes": 30000},
 }
 S_AND_B = "Sutton & Barto (2018), Example 6.6 Cliff Walking"
 
@@ -524,6 +555,8 @@ def run_tabular_exercise(ctx, method: str) -> dict:
     ctx.metric("cliff_greedy_return", mine["rollout"].ret, note=f"greedy path from the start, capped at {p['rollout_cap']} steps")
     ctx.metric("cliff_greedy_steps", mine["rollout"].steps)
     ctx.metric("cliff_rows_from_edge", mine["rows_from_edge"], "rows", note="closest approach to the cliff (1 = along the edge)")
+    ctx.metric("cliff_fixed_point_return", mine["fixed_point"].ret,
+               note="greedy path of the update rule's exact fixed point on P (Q-learning: Q*; Sarsa: the ε-greedy optimum)")
     ctx.metric(f"cliff_{other}_greedy_return", theirs["rollout"].ret)
     online = {m: float(cliff[m]["run"].returns.mean()) for m in cliff}
     ctx.metric("cliff_online_return", round(online[method], 2), note=f"mean ε-greedy return over {p['episodes']} training episodes")
@@ -548,11 +581,12 @@ def run_tabular_exercise(ctx, method: str) -> dict:
 
     names = {"q_learning": "Q-learning", "sarsa": "Sarsa"}
     ctx.table(
-        f"{CLIFF_ID} ({S_AND_B}): α {p['alpha']:g}→{p['alpha_end']:g}, ε {p['epsilon']:g}, γ {p['gamma']:g}, "
+        f"{CLIFF_ID} ({S_AND_B}): {_step_size_text(p)}, ε {p['epsilon']:g}, γ {p['gamma']:g}, "
         f"{p['episodes']} episodes, seed {ctx.seed}",
-        ["method", "greedy return", "greedy steps", "rows from the cliff", "online return (mean)",
-         "online return (last 100)", "Sutton & Barto"],
+        ["method", "greedy return", "greedy steps", "rows from the cliff", "fixed point on P (return, rows)",
+         "online return (mean)", "online return (last 100)", "Sutton & Barto"],
         [[names[m], cliff[m]["rollout"].ret, cliff[m]["rollout"].steps, cliff[m]["rows_from_edge"],
+          f"{cliff[m]['fixed_point'].ret:g}, {cliff[m]['fixed_point_rows']}",
           round(online[m], 1), round(float(cliff[m]["run"].returns[-100:].mean()), 1),
           "edge, −13" if m == "q_learning" else "safer path"]
          for m in ("q_learning", "sarsa")],
@@ -571,13 +605,23 @@ def run_tabular_exercise(ctx, method: str) -> dict:
     ctx.note("Update rules (scratch.tabular_rl): Q-learning Q(s,a) ← Q(s,a) + α[r + γ max_a' Q(s',a') − Q(s,a)]; "
              "Sarsa Q(s,a) ← Q(s,a) + α[r + γ Q(s',a') − Q(s,a)] with a' the ε-greedy next action; no bootstrap when "
              "the episode terminated, bootstrap when it was truncated by a time limit.")
-    ctx.note(f"α falls linearly from {p['alpha']:g} to {p['alpha_end']:g} so that the greedy path settles; with a constant "
-             "α = 0.5 (--set alpha_end=0.5) Sarsa's greedy path still wanders after 500 episodes (measured: 2 of 8 seeds looped "
-             "until the cap, others −17 or −19), while the online curves look the same.")
+    ctx.note("Sarsa's fixed point with ε = 0.1, computed exactly on P, is the path one row above the edge (−15), each "
+             "choice on it ahead by about 1. In Sutton & Barto's figure (α = 0.5, 500 episodes) Sarsa walks the top row "
+             "(−17): the row in between is tried only after two exploratory moves, so one α for all pairs leaves it "
+             "unlearnt. A step size per state-action pair, α·n(s,a)^−ω, and tens of thousands of episodes reach the "
+             "fixed point; --set episodes=500 --set alpha=0.5 --set alpha_power=0 gives the 500-episode run with α "
+             "falling to alpha_end (−17 at seeds 0–9), --set alpha_end=0.5 on top of it Sutton & Barto's constant α.")
     if lake["capped"]:
         ctx.note(f"{lake['capped']} greedy FrozenLake episodes reached the cap of {p['rollout_cap']} steps")
     _tabular_files(ctx, cliff, lake, method, names, pictures)
     return {"cliff": cliff, "lake": lake}
+
+
+def _step_size_text(p: dict) -> str:
+    """How α was set, for a table title."""
+    if p["alpha_power"]:
+        return f"α {p['alpha']:g}·n(s,a)^−{p['alpha_power']:g}"
+    return f"α {p['alpha']:g}→{p['alpha_end']:g}"
 
 
 def _tabular_files(ctx, cliff, lake, method, names, pictures) -> None:
