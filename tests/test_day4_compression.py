@@ -154,6 +154,30 @@ def test_distiller_updates_the_student_only(tfk):
         Distiller(student, teacher, temperature=0)
 
 
+def test_distiller_with_teacher_logits_given_trains_as_with_the_teacher_run(tfk):
+    """y = (labels, the frozen teacher's logits) gives the same student as the teacher run on every batch."""
+    _, keras = tfk
+    from dl_exercises.nn.compression import Distiller, mnist_mlp
+
+    x = np.random.default_rng(8).random((64, 28, 28, 1)).astype("float32")
+    y = np.random.default_rng(9).integers(0, 10, 64)
+    keras.utils.set_random_seed(8)
+    teacher = mnist_mlp((16,), dropout=0.5, name="t")  # dropout: the teacher must be called in inference mode
+    logits = teacher.predict(x, verbose=0)
+    students = []
+    for given in (False, True):
+        keras.utils.set_random_seed(9)
+        student = mnist_mlp((8,), name="s")
+        initial = student.get_weights()
+        distiller = Distiller(student, teacher, alpha=0.3, temperature=5.0)
+        distiller.compile(optimizer=keras.optimizers.SGD(0.5))
+        distiller.fit(x, (y, logits) if given else y, batch_size=16, epochs=2, shuffle=False, verbose=0)
+        students.append(student.get_weights())
+    for a, b in zip(*students):
+        np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
+    assert not np.allclose(students[1][0], initial[0])  # it did learn
+
+
 # --- pruning -----------------------------------------------------------------------------------
 
 
@@ -236,6 +260,27 @@ def test_zipped_size_shrinks_with_zeros():
     assert zipped_size([w]) > 0.9 * w.nbytes  # random float32 barely compresses
 
 
+def test_both_schedules_run_at_the_target_sparsity_and_the_chosen_one_elsewhere():
+    from dl_exercises.studies.compression import pruning_schedules
+
+    assert pruning_schedules(0.0, 0.8, "gradual") == ("one_shot",)  # 0 %: nothing to schedule
+    assert pruning_schedules(0.8, 0.8, "gradual") == ("one_shot", "gradual")
+    assert pruning_schedules(0.5, 0.8, "gradual") == ("gradual",)
+    assert pruning_schedules(0.5, 0.8, "one_shot") == ("one_shot",)
+    assert pruning_schedules(0.5, 0.8, "both") == ("one_shot", "gradual")
+
+
+def test_pruning_target_takes_the_worse_schedule_at_the_target_sparsity():
+    from dl_exercises import run
+
+    result = run("day4.pruning", budget="smoke", seed=0)
+    m = {k: v.value for k, v in result.metrics.items()}
+    worse = min(m["accuracy_80_gradual"], m["accuracy_80_one_shot"])
+    assert m["accuracy_drop"] == pytest.approx(m["finetuned_dense_accuracy"] - worse)
+    rows = result.tables[0].rows
+    assert [r[1] for r in rows if r[0] == "80%"] == ["one-shot", "gradual"]
+
+
 # --- TFLite ------------------------------------------------------------------------------------
 
 
@@ -293,6 +338,30 @@ def test_quantization_out_writes_the_two_tflite_files(tmp_path, tfk):
     assert any(r[1] == 'Keras quantize("int8")' and r[2] == "Dense only" for r in rows)
 
 
+def test_the_quick_distillation_student_is_lighter_than_its_teacher(tfk):
+    """The point of 蒸留: the student costs less memory and arithmetic per image than the teacher it learns from."""
+    from dl_exercises.nn.compression import mnist_mlp
+    from dl_exercises.nn.flops import count_multiply_adds
+    from dl_exercises.registry import get_exercise
+    from dl_exercises.studies.compression import parse_widths
+
+    quick = get_exercise("day4.distillation").plan("quick").params
+    teacher = mnist_mlp(parse_widths(quick["teacher_hidden"], "teacher_hidden"), dropout=quick["teacher_dropout"])
+    student = mnist_mlp(parse_widths(quick["student_hidden"], "student_hidden"))
+    assert student.count_params() * 4 < teacher.count_params() * quick["members"]
+    assert count_multiply_adds(student) * 4 < count_multiply_adds(teacher) * quick["members"]
+
+
+def test_mnist_mlp_puts_dropout_after_each_hidden_layer(tfk):
+    from dl_exercises.nn.compression import mnist_mlp
+
+    names = [layer.name for layer in mnist_mlp((16, 8), dropout=0.25, name="t").layers]
+    assert names == ["t_flatten", "t_dense1", "t_dropout1", "t_dense2", "t_dropout2", "t_logits"]
+    assert all("dropout" not in n for n in (layer.name for layer in mnist_mlp((16, 8)).layers))
+    with pytest.raises(ValueError, match="dropout"):
+        mnist_mlp((16,), dropout=1.0)
+
+
 # --- bad --set values exit 2 with the allowed range ---------------------------------------------
 
 
@@ -302,6 +371,8 @@ def test_quantization_out_writes_the_two_tflite_files(tmp_path, tfk):
     ("day4.pruning", "sparsities=0.5,1.2", "[0, 1)"),
     ("day4.distillation", "temperature=0", "> 0.0"),
     ("day4.distillation", "temperatures=2,-1", "> 0"),
+    ("day4.distillation", "student_hidden=0,8", ">= 1"),
+    ("day4.distillation", "teacher_hidden=wide", ">= 1"),
     ("bench.compression", "temperature=-2", "> 0.0"),
     ("bench.compression", "sparsities=1", "[0, 1)"),
 ])

@@ -49,16 +49,25 @@ def mnist_cnn(filters: tuple[int, ...] = (16, 32), dense: int = 64, dropout: flo
     return keras.Sequential(layers, name=name)
 
 
-def mnist_mlp(hidden: tuple[int, ...] = (300, 100), name: str = "mlp") -> keras.Sequential:
-    """Flatten → Dense(ReLU) per entry of ``hidden`` → Dense(10) logits (LeNet-300-100 by default).
+def mnist_mlp(hidden: tuple[int, ...] = (300, 100), dropout: float = 0.0, name: str = "mlp") -> keras.Sequential:
+    """Flatten → (Dense(ReLU) [→ Dropout]) per entry of ``hidden`` → Dense(10) logits (LeNet-300-100 by default).
 
+    Args:
+        hidden: widths of the hidden layers.
+        dropout: rate of a Dropout after each hidden layer (0: none).
+        name: model name and prefix of every layer name.
     Returns:
         ``keras.Sequential`` mapping (N, 28, 28, 1) images to (N, 10) logits.
     """
-    if any(h < 1 for h in hidden):
+    if not hidden or any(h < 1 for h in hidden):
         raise ValueError(f"mnist_mlp: hidden widths must be positive, Received: hidden={hidden}")
+    if not 0.0 <= dropout < 1.0:
+        raise ValueError(f"mnist_mlp: dropout must be in [0, 1), Received: dropout={dropout}")
     layers = [keras.Input((28, 28, 1), name=f"{name}_image"), keras.layers.Flatten(name=f"{name}_flatten")]
-    layers += [keras.layers.Dense(h, activation="relu", name=f"{name}_dense{i}") for i, h in enumerate(hidden, 1)]
+    for i, h in enumerate(hidden, 1):
+        layers.append(keras.layers.Dense(h, activation="relu", name=f"{name}_dense{i}"))
+        if dropout:
+            layers.append(keras.layers.Dropout(dropout, name=f"{name}_dropout{i}"))
     layers.append(keras.layers.Dense(10, name=f"{name}_logits"))
     return keras.Sequential(layers, name=name)
 
@@ -99,6 +108,9 @@ class Distiller(keras.Model):
     student's are updated. ``call`` is the student; the loss is
     ``distillation_loss`` of the labels, the student's logits and the teacher's
     logits on the same batch (so an augmented batch is labelled by the teacher too).
+    When the batches are not augmented, the frozen teacher gives the same logits
+    every epoch: they may then come with the labels, ``y = (labels, teacher_logits)``,
+    computed once instead of on every step.
 
     Args:
         student: model mapping images to logits (trained).
@@ -125,8 +137,11 @@ class Distiller(keras.Model):
         return self.student(x, training=training)
 
     def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):
-        teacher_logits = ops.stop_gradient(self.teacher(x, training=False))
-        return distillation_loss(y, y_pred, teacher_logits, self.alpha, self.temperature)
+        if isinstance(y, (tuple, list)):  # (labels, the frozen teacher's logits of these images, computed once)
+            labels, teacher_logits = y
+        else:
+            labels, teacher_logits = y, self.teacher(x, training=False)
+        return distillation_loss(labels, y_pred, ops.stop_gradient(teacher_logits), self.alpha, self.temperature)
 
     def get_config(self):
         config = super().get_config()
