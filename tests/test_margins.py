@@ -124,3 +124,22 @@ def test_resume_on_another_machine_keeps_each_runs_machine(tmp_path, monkeypatch
     table = path.with_suffix(".md").read_text(encoding="utf-8")
     assert "**A** another CPU, 64 cores, native bfloat16; **B** this CPU, 2 cores, AVX2" in table
     assert table.splitlines()[-1].endswith(" A, B |")
+
+
+def test_a_margin_equal_to_the_spread_is_ok_whatever_its_last_bits():
+    """Differences of accuracies carry rounding in their last bits (0.966 − 0.960 is 0.006000000000000005); a margin
+    equal to the spread is ``ok`` whatever those bits say, a hair less is ``thin``."""
+    from dl_exercises.margins import summarize
+
+    spec = next(s for s in swept_specs() if s.id == "day4.distillation")
+    target = next(t for t in spec.targets_for("quick") if t.metric == "teacher_minus_distilled")
+
+    def verdict(values):
+        runs = {f"{b}:{s}": {"targets": [{"metric": target.metric, "bound": str(target), "value": v, "met": True}]}
+                for (b, s), v in zip(RUNS, values)}
+        return next(r for r in summarize(spec, runs) if r["metric"] == target.metric)["verdict"]
+
+    worst, best = 0.966 - 0.960, 0.961 - 0.959  # as the exercise computes them: 0.006000000000000005, 0.0020000000000000018
+    assert 0.01 - worst < worst - best  # the float rounding this guards against
+    assert verdict([0.003, 0.003, best, worst]) == "ok"
+    assert verdict([0.003, 0.003, best, worst + 1e-4]) == "thin"
