@@ -47,6 +47,27 @@ def test_normalization_exercise_agrees_with_keras():
     assert _value(result, "batch1_bn_minus_instance") < 1e-12
 
 
+def test_deep_cnn_states_its_precision_and_recipe():
+    """The quick recipe's levers reach the Keras net, and the result says which ran (Day2 Section3)."""
+    plain = run_smoke("day2.deep_cnn", overrides={"numpy_iters": 0})
+    assert plain.metrics["test_accuracy"].note == "Keras net in float32"
+    assert not any("moved by up to" in n for n in plain.notes)
+
+    shifted = run_smoke("day2.deep_cnn", overrides={"numpy_iters": 0, "shift": 1, "ema": 0.9,
+                                                    "precision": "mixed_bfloat16"})
+    assert shifted.metrics["test_accuracy"].note == "Keras net in mixed_bfloat16, moving average of its weights (momentum 0.9)"
+    assert any("moved by up to 1 pixel" in n for n in shifted.notes)
+    assert 0.0 <= shifted.metrics["test_accuracy"].value <= 1.0
+
+
+def test_deep_cnn_refuses_a_precision_it_does_not_know():
+    from dl_exercises import run
+    from dl_exercises.errors import DlxError
+
+    with pytest.raises(DlxError, match="precision"):
+        run("day2.deep_cnn", budget="smoke", overrides={"precision": "float16"})
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("exercise_id", ["day2.simple_cnn", "day2.double_cnn", "day2.deep_cnn", "day2.transfer_learning"])
 def test_quick_targets(exercise_id):
