@@ -139,8 +139,13 @@ def _cnn_budgets(quick_epochs: int, quick_numpy_iters: int, **quick) -> dict:
     }
 
 
-def train_course_cnn(ctx, kind: str) -> None:
-    """Train the Keras twin (all the data) and the numpy net (a subset) of one course CNN (Day2 Section3)."""
+def train_course_cnn(ctx, kind: str, *, precision: str = "float32", shift: int = 0, ema: float = 0.0) -> None:
+    """Train the Keras twin (all the data) and the numpy net (a subset) of one course CNN (Day2 Section3).
+
+    The Keras net's recipe beyond the course (DeepConvNet's parameters): ``precision`` ("auto", "float32",
+    "mixed_bfloat16"), ``shift`` (training images moved by up to this many pixels, afresh each epoch) and ``ema``
+    (evaluate a moving average of the weights with this momentum; 0: the last weights).
+    """
     import numpy as np
     from ..train.layout import load_images
     from ..train.timing import EpochTimes
@@ -153,7 +158,7 @@ def train_course_cnn(ctx, kind: str) -> None:
     x_train, y_train, x_test, y_test, usage = load_images(ctx, p["n_train"], p["n_test"], "nhwc")
 
     tf, keras = ctx.keras()
-    precision = resolve(p.get("precision", "float32"))  # only the nets that declare it (DeepConvNet)
+    precision = resolve(precision)
     with precision_policy(precision):
         model = COURSE_CNNS[kind]()
     lr = p["lr"]
@@ -161,19 +166,18 @@ def train_course_cnn(ctx, kind: str) -> None:
         steps = p["epochs"] * -(-len(x_train) // p["batch_size"])
         lr = keras.optimizers.schedules.CosineDecay(p["lr"], decay_steps=steps)
     # jit_compile off: XLA made DeepConvNet 1.7x slower per epoch on these 2 CPU cores (measurement in bench/cnn.py)
-    ema = p.get("ema", 0.0)  # only the nets that declare it (DeepConvNet)
     optimizer = keras.optimizers.Adam(lr, use_ema=bool(ema), ema_momentum=ema or 0.99)
     model.compile(optimizer, keras.losses.SparseCategoricalCrossentropy(from_logits=True),
                   metrics=["accuracy"], jit_compile=False)
     times = EpochTimes()
-    shift = p.get("shift", 0)  # only the nets that declare it (DeepConvNet)
     if shift:
         ctx.note(f"training recipe beyond the course's: each Keras training image moved by up to {shift} pixel(s), "
                  "afresh each epoch")
-    batches = ((shifted_epochs(x_train, y_train, p["batch_size"], shift, ctx.seed),) if shift
-               else (x_train, y_train))
+        data = {"x": shifted_epochs(x_train, y_train, p["batch_size"], shift, ctx.seed)}
+    else:
+        data = {"x": x_train, "y": y_train, "batch_size": p["batch_size"]}
     with ctx.training():
-        model.fit(*batches, batch_size=None if shift else p["batch_size"], epochs=p["epochs"], verbose=0,
+        model.fit(**data, epochs=p["epochs"], verbose=0,
                   validation_data=(x_test, y_test),
                   callbacks=[times.callback(), *ctx.callbacks(epochs=p["epochs"], label=f"keras {kind}", run="keras")])
     test_acc = float(model.evaluate(x_test, y_test, batch_size=500, verbose=0)[1])
@@ -292,7 +296,8 @@ def double_cnn(ctx):
 )
 def deep_cnn(ctx):
     """DeepConvNet: 3×3 convs 16,16,32,32,64,64, pools, dropout, affine 50, affine 10; Keras and numpy (Day2 Section3)."""
-    train_course_cnn(ctx, "deep")
+    p = ctx.params
+    train_course_cnn(ctx, "deep", precision=p["precision"], shift=p["shift"], ema=p["ema"])
 
 
 # --- day2.cnn_architectures ------------------------------------------------------------------------
