@@ -108,26 +108,33 @@ class PositionwiseFeedForward(keras.layers.Layer):
 
 
 class _BlockBase(keras.layers.Layer):
-    def __init__(self, d_model: int, num_heads: int, d_ff: int, dropout: float = 0.1, **kwargs):
+    def __init__(self, d_model: int, num_heads: int, d_ff: int, dropout: float = 0.1, head_dim: int | None = None,
+                 **kwargs):
         super().__init__(**kwargs)
         _check_positive_int("d_model", d_model)
         _check_positive_int("num_heads", num_heads)
         _check_positive_int("d_ff", d_ff)
         _check_rate("dropout", dropout)
-        if d_model % num_heads:
-            raise ValueError(f"d_model must be divisible by num_heads. Received: d_model={d_model}, num_heads={num_heads}")
+        if head_dim is None and d_model % num_heads:
+            raise ValueError(f"d_model must be divisible by num_heads (or give head_dim). "
+                             f"Received: d_model={d_model}, num_heads={num_heads}")
+        if head_dim is not None:
+            _check_positive_int("head_dim", head_dim)
         self.d_model = d_model
         self.num_heads = num_heads
         self.d_ff = d_ff
         self.dropout = float(dropout)
+        self.head_dim = head_dim
 
     def _attention(self, name):
-        return MultiHeadAttention(self.num_heads, self.d_model // self.num_heads, dropout=self.dropout,
-                                  name=name, dtype=self.dtype_policy)
+        # head_dim None: d_k = d_v = d_model / h, as in the paper; the course lab's 6 heads of 32 over d_model 128
+        # project to 192 and back (W^O is 192 × 128).
+        return MultiHeadAttention(self.num_heads, self.head_dim or self.d_model // self.num_heads, dropout=self.dropout,
+                                  output_dim=self.d_model, name=name, dtype=self.dtype_policy)
 
     def get_config(self):
         return {**super().get_config(), "d_model": self.d_model, "num_heads": self.num_heads,
-                "d_ff": self.d_ff, "dropout": self.dropout}
+                "d_ff": self.d_ff, "dropout": self.dropout, "head_dim": self.head_dim}
 
 
 @keras.saving.register_keras_serializable(package="dlx")
@@ -136,9 +143,10 @@ class TransformerEncoderLayer(_BlockBase):
 
     Args:
         d_model: model width.
-        num_heads: attention heads (``d_model`` must be divisible by it).
+        num_heads: attention heads (``d_model`` must be divisible by it unless ``head_dim`` is given).
         d_ff: FFN inner width.
         dropout: dropout rate (attention weights and sublayer outputs).
+        head_dim: d_k = d_v of each head (default ``d_model // num_heads``).
 
     Call arguments:
         x: ``(batch, S, d_model)``.
@@ -177,6 +185,7 @@ class TransformerDecoderLayer(_BlockBase):
         num_heads: attention heads.
         d_ff: FFN inner width.
         dropout: dropout rate.
+        head_dim: d_k = d_v of each head (default ``d_model // num_heads``).
 
     Call arguments:
         y: decoder input ``(batch, T, d_model)``.
@@ -286,6 +295,34 @@ class PaddingMask(keras.layers.Layer):
         return {**super().get_config(), "pad_id": self.pad_id}
 
 
+@keras.saving.register_keras_serializable(package="dlx")
+class TiedOutputProjection(keras.layers.Layer):
+    """Logits from the target embedding table itself: ``h Eᵀ`` (Day4 Section5; Press & Wolf 2017).
+
+    The course lab shares the target embedding with the pre-softmax projection (no bias),
+    as the paper does (section 3.4): one ``V × d_model`` matrix instead of two.
+
+    Args:
+        embedding: the ``TokenEmbedding`` whose table is read (built before this layer is called).
+
+    Call arguments:
+        hidden: ``(..., d_model)``.
+
+    Returns:
+        ``(..., vocab_size)`` logits.
+    """
+
+    def __init__(self, embedding: "TokenEmbedding", **kwargs):
+        super().__init__(**kwargs)
+        if not isinstance(embedding, TokenEmbedding):
+            raise ValueError(f"embedding must be a TokenEmbedding. Received: embedding={embedding!r}")
+        self.embedding = embedding
+
+    def call(self, hidden):
+        table = ops.cast(self.embedding.embedding.embeddings, self.compute_dtype)
+        return ops.matmul(hidden, ops.transpose(table))
+
+
 class TransformerModels(NamedTuple):
     """Three functional models over one set of weights.
 
@@ -303,7 +340,8 @@ class TransformerModels(NamedTuple):
 
 def build_transformer(source_vocab_size: int, target_vocab_size: int, *, num_layers: int = 2, d_model: int = 128,
                       num_heads: int = 4, d_ff: int = 512, dropout: float = 0.1, max_steps: int = 256,
-                      share_embeddings: bool = False, pad_id: int = 0, name: str = "transformer") -> TransformerModels:
+                      share_embeddings: bool = False, tie_output: bool = False, head_dim: int | None = None,
+                      pad_id: int = 0, name: str = "transformer") -> TransformerModels:
     """Build the encoder–decoder Transformer of Day4 Section5 (Vaswani et al. 2017, Figure 1).
 
     Args:
@@ -315,6 +353,9 @@ def build_transformer(source_vocab_size: int, target_vocab_size: int, *, num_lay
         dropout: dropout rate.
         max_steps: longest source or target sequence.
         share_embeddings: one embedding table for source and target, as the course's example 5.1 does.
+        tie_output: the output projection is the target embedding table (``TiedOutputProjection``), as the
+            course's Transformer lab does; otherwise a Dense layer with a bias.
+        head_dim: d_k = d_v of every head (default ``d_model // num_heads``; the course lab: 6 heads of 32).
         pad_id: padding id of the source (masked in attention).
         name: prefix of every layer name.
 
@@ -329,11 +370,14 @@ def build_transformer(source_vocab_size: int, target_vocab_size: int, *, num_lay
                                name=f"{name}_shared_embedding" if share_embeddings else f"{name}_source_embedding")
     tgt_embed = src_embed if share_embeddings else TokenEmbedding(
         target_vocab_size, d_model, max_steps, dropout, name=f"{name}_target_embedding")
-    encoder_layers = [TransformerEncoderLayer(d_model, num_heads, d_ff, dropout, name=f"{name}_encoder_{i + 1}")
-                      for i in range(num_layers)]
-    decoder_layers = [TransformerDecoderLayer(d_model, num_heads, d_ff, dropout, name=f"{name}_decoder_{i + 1}")
-                      for i in range(num_layers)]
-    projection = keras.layers.Dense(target_vocab_size, name=f"{name}_output_projection")
+    encoder_layers = [TransformerEncoderLayer(d_model, num_heads, d_ff, dropout, head_dim,
+                                              name=f"{name}_encoder_{i + 1}") for i in range(num_layers)]
+    decoder_layers = [TransformerDecoderLayer(d_model, num_heads, d_ff, dropout, head_dim,
+                                              name=f"{name}_decoder_{i + 1}") for i in range(num_layers)]
+    if tie_output:
+        projection = TiedOutputProjection(tgt_embed, name=f"{name}_output_projection")
+    else:
+        projection = keras.layers.Dense(target_vocab_size, name=f"{name}_output_projection")
     source_mask = PaddingMask(pad_id, name=f"{name}_source_padding_mask")
 
     def encode(source):
