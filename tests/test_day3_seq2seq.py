@@ -151,4 +151,4 @@ def test_seq2seq_on_the_real_enja_corpus_reports_bleu(enja_dir, tmp_path, monkey
     assert [d.name for d in result.data] == ["enja"]
     bleu = result.metrics["bleu"].value
     assert 0.0 <= bleu <= 100.0
-    assert "bleu" in result.course  # the course's 18.1 is shown beside enja runs only
+    assert "dev_bleu" in result.course  # the course's 18.1 is shown beside enja runs only

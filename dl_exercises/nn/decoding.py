@@ -133,3 +133,35 @@ def sequence_log_prob(log_probs_fn: LogProbsFn, tokens: np.ndarray, *, bos: int 
         total += np.where(alive, log_probs[rows, tokens[:, t]], 0.0)
         alive &= tokens[:, t] != eos
     return total
+
+
+def teacher_forced_argmax(logits_fn: Callable[[np.ndarray, np.ndarray], np.ndarray], source: np.ndarray,
+                          target: np.ndarray, *, batch_size: int = 64, pad: int = PAD) -> np.ndarray:
+    """The most probable token at every target position, with the gold prefix fed in (Day4 Section5).
+
+    This is how the course's Transformer lab validates: the decoder reads the reference
+    ``<s> y1 … y_{T-1}`` (teacher forcing), and the argmax at each position is the
+    hypothesis, which the BLEU scorer then cuts at its first ``</s>``. One wrong token does
+    not derail the next ones, as it would in decoding, so this scores higher than any
+    decoder's output. Batches of ``batch_size`` rows in corpus order are trimmed to their
+    longest source and target, as the course's validation batches are padded to theirs.
+
+    Args:
+        logits_fn: ``f(source (B, S), target_in (B, T)) -> logits (B, T, V)``.
+        source: int ``(N, S)`` zero-padded sources.
+        target: int ``(N, T + 1)`` zero-padded ``<s> … </s>`` references.
+        batch_size: rows per call.
+
+    Returns:
+        int32 ``(N, T)``: the argmax at each position; ``pad`` past the end of a row's batch.
+    """
+    source, target = np.asarray(source), np.asarray(target)
+    out = np.full((len(target), target.shape[1] - 1), pad, dtype=np.int32)
+    src_len, tgt_len = (source != pad).sum(1), (target != pad).sum(1)
+    for start in range(0, len(target), batch_size):
+        rows = slice(start, start + batch_size)
+        width = int(tgt_len[rows].max())
+        s = source[rows, : max(int(src_len[rows].max()), 1)]
+        logits = np.asarray(logits_fn(s, target[rows, : width - 1]))
+        out[rows, : width - 1] = np.argmax(logits, axis=-1)
+    return out

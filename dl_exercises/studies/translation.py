@@ -7,7 +7,9 @@ the projected time of the whole budget, and a curve of loss and dev BLEU.
 
 - ``load_enja``: the corpus with the run's sizes, ``min_count`` and ``data_dir``; ``run_settings``: what a checkpoint must match.
 - ``matmul_peaks``: the float32 peak, and the bfloat16 one when the run computes in mixed bfloat16.
-- ``dev_bleu_after_epoch``: the ``after_epoch`` hook of ``train_pairs``.
+- ``teacher_forced_hypotheses`` / ``greedy_hypotheses``: dev lines as the course's Transformer lab scores them
+  (argmax under the gold prefix) and as a decoder writes them.
+- ``dev_bleu_after_epoch``: the ``after_epoch`` hook of ``train_pairs``: BLEU of each named way of writing the dev lines.
 - ``report_training``: notes on resume / time limit, s/epoch, tokens/s, share of peak, projected minutes, dev BLEU.
 - ``bleu_curve``: ``bleu_curve.png``.
 """
@@ -30,9 +32,14 @@ def load_enja(ctx, p: dict):
     return ctx.load_data("enja", **kwargs)
 
 
+# What a resumed run may change: where the data lives, when to stop, and how the test split is decoded
+# (so a finished run can be decoded again with another beam: ``--resume DIR --set length_penalty=0.6``).
+FREE_ON_RESUME = ("max_train_minutes", "data_dir", "beam_width", "length_penalty")
+
+
 def run_settings(ctx, p: dict) -> dict:
-    """The settings a resumed run must share with the checkpoint (all but the time limit and the data folder)."""
-    return {**{k: v for k, v in p.items() if k not in ("max_train_minutes", "data_dir")},
+    """The settings a resumed run must share with the checkpoint (all but ``FREE_ON_RESUME``)."""
+    return {**{k: v for k, v in p.items() if k not in FREE_ON_RESUME},
             "seed": ctx.seed, "budget": ctx.budget, "dataset": "enja"}
 
 
@@ -44,14 +51,38 @@ def matmul_peaks(precision: str, n: int) -> dict[str, float]:
     return peaks
 
 
-def dev_bleu_after_epoch(decode: Callable[[], list[str]], references: list[str]) -> Callable[[int], dict]:
-    """A hook ``f(epoch) → {"dev_bleu", "dev_s"}`` that decodes the dev lines with ``decode()`` and scores them."""
+def teacher_forced_hypotheses(model, vocab, batch_size: int = 64) -> Callable[[np.ndarray, np.ndarray], list[str]]:
+    """``f(source, target) → lines``: the argmax at every position under the gold prefix, cut at ``</s>``.
+
+    The course's Transformer lab validates this way (its ``valid_bleu``, Day4 Section5); see
+    ``nn.decoding.teacher_forced_argmax``. One traced graph serves every epoch.
+    """
+    import tensorflow as tf
+
+    from ..nn.decoding import teacher_forced_argmax
+
+    ids = tf.TensorSpec((None, None), tf.int32)
+    logits = tf.function(lambda s, t: tf.cast(model([s, t], training=False), tf.float32), input_signature=[ids, ids])
+
+    def hypotheses(source: np.ndarray, target: np.ndarray) -> list[str]:
+        argmax = teacher_forced_argmax(lambda s, t: logits(s, t).numpy(), source, target, batch_size=batch_size)
+        return [" ".join(vocab.decode(row)) for row in argmax]
+
+    return hypotheses
+
+
+def dev_bleu_after_epoch(writers: dict[str, Callable[[], list[str]]], references: list[str]) -> Callable[[int], dict]:
+    """A hook ``f(epoch) → {name: BLEU, …, "dev_s": seconds}``: each writer gives the dev lines, scored on the references.
+
+    Writers are named by the history column they fill: ``dev_bleu`` for greedy decoding (the
+    course's seq2seq measure), ``dev_bleu_teacher_forced`` for the course's Transformer measure.
+    """
     from ..text.bleu import corpus_bleu
 
     def after_epoch(epoch: int) -> dict:
         start = time.perf_counter()
-        hyps = decode()
-        return {"dev_bleu": round(corpus_bleu(hyps, references).score, 2), "dev_s": round(time.perf_counter() - start, 2)}
+        row = {name: round(corpus_bleu(write(), references).score, 2) for name, write in writers.items()}
+        return {**row, "dev_s": round(time.perf_counter() - start, 2)}
 
     return after_epoch
 
@@ -80,10 +111,14 @@ def report_training(ctx, report, *, flops_per_epoch: float, peaks: dict[str, flo
         dev_s = float(np.median([r["dev_s"] for r in report.history])) if report.history else 0.0
         ctx.metric("projected_training_minutes", round((per_epoch + dev_s) * p["epochs"] / 60.0, 1), "min",
                    note=f"(s/epoch + {dev_s:.1f} s of dev decoding) × {p['epochs']} epochs of this run's budget")
-    dev = [r["dev_bleu"] for r in report.history]
-    if dev:
-        ctx.metric("dev_bleu", dev[-1], note=f"greedy, first {n_dev} dev lines, after epoch {len(dev)}; per epoch: "
-                   + " ".join(f"{b:g}" for b in dev))
+    described = {"dev_bleu_teacher_forced": "teacher forced: the argmax at each position under the gold prefix "
+                                           "(the course's Transformer measure)",
+                 "dev_bleu": "greedy decoding (the course's seq2seq measure)"}
+    for name, what in described.items():
+        dev = [r[name] for r in report.history if name in r]
+        if dev:
+            ctx.metric(name, dev[-1], note=f"{what}; {n_dev} dev lines after epoch {report.epochs_done}, best "
+                       f"{max(dev):g}; per epoch: " + " ".join(f"{b:g}" for b in dev))
 
 
 def bleu_curve(ctx, history: list[dict], title: str) -> None:
@@ -96,6 +131,10 @@ def bleu_curve(ctx, history: list[dict], title: str) -> None:
     ax.plot(epochs, [r["loss"] for r in history], "o-", color="tab:blue")
     ax.set(xlabel="epoch", ylabel="training loss (per target token)", title=title)
     other = ax.twinx()
-    other.plot(epochs, [r["dev_bleu"] for r in history], "s-", color="tab:red")
-    other.set_ylabel("dev BLEU (greedy)", color="tab:red")
+    if any("dev_bleu_teacher_forced" in r for r in history):
+        other.plot(epochs, [r.get("dev_bleu_teacher_forced") for r in history], "^--", color="tab:orange",
+                   label="teacher forced")
+    other.plot(epochs, [r["dev_bleu"] for r in history], "s-", color="tab:red", label="greedy decoding")
+    other.set_ylabel("dev BLEU", color="tab:red")
+    other.legend(loc="lower right", fontsize=8)
     ctx.save_figure(fig, "bleu_curve.png")
