@@ -26,18 +26,12 @@ which row.
 
 from __future__ import annotations
 
-import argparse
 import fnmatch
-import json
 import math
-import os
-import platform
-import resource
-import subprocess
 import sys
-import time
 from pathlib import Path
 
+from . import sweep
 from .registry import Target, list_exercises, list_suites
 
 RUNS = (("default", 0), ("default", 1), ("default", 2), ("onednn_off", 0))
@@ -55,54 +49,6 @@ def swept_specs(patterns: list[str] | None = None) -> list:
     if patterns:
         specs = [s for s in specs if any(fnmatch.fnmatchcase(s.id, p) for p in patterns)]
     return specs
-
-
-def cpu_model() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or platform.machine()
-
-
-def cpu_flags() -> set[str]:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("flags"):
-                return set(line.split(":", 1)[1].split())
-    except OSError:
-        pass
-    return set()
-
-
-def run_once(exercise_id: str, backend: str, seed: int, timeout_s: float) -> dict:
-    """One quick run in a fresh process; returns its targets, wall time and status."""
-    env = dict(os.environ, DLX_OFFLINE=os.environ.get("DLX_OFFLINE", "1"))
-    if backend == "onednn_off":
-        env["TF_ENABLE_ONEDNN_OPTS"] = "0"
-    else:
-        env.pop("TF_ENABLE_ONEDNN_OPTS", None)
-    cmd = [sys.executable, "-m", "dl_exercises", "run", exercise_id, "--seed", str(seed), "--json"]
-    start = time.perf_counter()
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    try:
-        proc = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=timeout_s)
-    except subprocess.TimeoutExpired:
-        return {"status": "timeout", "wall_s": round(time.perf_counter() - start, 1), "targets": []}
-    wall = round(time.perf_counter() - start, 1)
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    cpu = round((after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime), 1)
-    try:
-        payload = json.loads(proc.stdout)
-    except json.JSONDecodeError:
-        last = (proc.stderr.strip().splitlines() or [""])[-1]
-        return {"status": f"error (exit {proc.returncode}): {last}", "wall_s": wall, "targets": []}
-    return {"status": payload["status"], "wall_s": wall, "cpu_s": cpu, "run_s": payload.get("wall_time_s"),
-            "precision": payload.get("environment", {}).get("precision"), "params": payload.get("params"),
-            "targets": [{"metric": t["metric"], "bound": t["bound"], "value": t["value"], "met": t["met"]}
-                        for t in payload.get("targets", [])]}
 
 
 def _short_of(margin: float, spread: float) -> bool:
@@ -171,37 +117,6 @@ def write_markdown(report: dict, path: Path) -> None:
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
-def environment() -> dict:
-    import importlib.metadata as md
-
-    def version(name):
-        try:
-            return md.version(name)
-        except md.PackageNotFoundError:
-            return "?"
-
-    flags = cpu_flags()
-    return {"date": time.strftime("%Y-%m-%d"), "cpu": cpu_model(), "cores": os.cpu_count(),
-            "tensorflow": version("tensorflow-cpu") if version("tensorflow-cpu") != "?" else version("tensorflow"),
-            "keras": version("keras"), "native_bfloat16": bool(flags & {"amx_bf16", "avx512_bf16"}),
-            "vector_isa": vector_isa(flags)}
-
-
-def vector_isa(flags: set[str]) -> str:
-    """The widest matrix/vector instructions oneDNN can pick kernels for: its kernels, and so the rounding, differ."""
-    for flag, name in (("amx_bf16", "AMX"), ("avx512_bf16", "AVX-512 with bfloat16"), ("avx512f", "AVX-512"),
-                       ("avx2", "AVX2")):
-        if flag in flags:
-            return name
-    return "no AVX2"
-
-
-def machine_of(env: dict) -> str:
-    """How a run names the machine it ran on: CPU, cores, vector instructions (older tables: bfloat16 only)."""
-    isa = env.get("vector_isa") or ("native bfloat16" if env.get("native_bfloat16") else "no native bfloat16")
-    return f"{env['cpu']}, {env['cores']} cores, {isa}"
-
-
 def build_report(env: dict, runs: dict) -> dict:
     """The table's JSON: the machine, every recorded run, and one summarized row per quick target."""
     return {"environment": env, "runs": runs,
@@ -209,36 +124,9 @@ def build_report(env: dict, runs: dict) -> dict:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m dl_exercises.margins", description=__doc__.splitlines()[0])
-    parser.add_argument("patterns", nargs="*", help="glob patterns of ids (default: every id with a quick target)")
-    parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="JSON file (a .md table is written beside it)")
-    parser.add_argument("--resume", action="store_true", help="keep runs already recorded in --out")
-    parser.add_argument("--timeout", type=float, default=900.0, help="seconds one run may take")
-    parser.add_argument("--report", action="store_true", help="run nothing: rewrite the rows and the .md from --out")
-    args = parser.parse_args(argv)
-    old = json.loads(args.out.read_text()) if args.out.exists() else {"runs": {}}
-    runs: dict = old.get("runs", {})
-    if "environment" in old:  # runs recorded before runs named their machine were measured on the table's machine
-        for per_spec in runs.values():
-            for run in per_spec.values():
-                run.setdefault("machine", machine_of(old["environment"]))
-    here = machine_of(environment())
-    specs = [] if args.report else swept_specs(args.patterns)
-    for spec in specs:
-        per_spec = runs.setdefault(spec.id, {})
-        for backend, seed in RUNS:
-            key = f"{backend}:{seed}"
-            if args.resume and key in per_spec and per_spec[key]["status"] in ("ok", "target_missed"):
-                continue
-            per_spec[key] = {**run_once(spec.id, backend, seed, args.timeout), "machine": here}
-            print(f"{spec.id} {key}: {per_spec[key]['status']} in {per_spec[key]['wall_s']} s", file=sys.stderr, flush=True)
-            args.out.write_text(json.dumps(build_report(environment(), runs), indent=1, ensure_ascii=False) + "\n",
-                                encoding="utf-8")
-    # --report runs nothing, so the table keeps the machine its runs were measured on
-    env = old["environment"] if args.report and "environment" in old else environment()
-    report = build_report(env, runs)
-    args.out.write_text(json.dumps(report, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
-    write_markdown(report, args.out.with_suffix(".md"))
+    args = sweep.parse_arguments(argv, prog="python -m dl_exercises.margins", description=__doc__.splitlines()[0],
+                                 default_out=DEFAULT_OUT, timeout_s=900.0, what="every id with a quick target")
+    report = sweep.sweep_and_write(args, swept_specs(args.patterns), RUNS, build_report, write_markdown)
     bad = [r for r in report["rows"] if r["verdict"] != "ok"]
     for row in bad:
         print(f"{row['verdict']}: {row['id']} {row['metric']} {row['bound']} worst {row['worst']}", file=sys.stderr)

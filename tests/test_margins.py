@@ -105,7 +105,7 @@ def test_every_run_names_the_machine_it_ran_on(path):
 
 def test_resume_on_another_machine_keeps_each_runs_machine(tmp_path, monkeypatch):
     """A recipe re-measured on the machine at hand joins a table measured elsewhere, each run naming its machine."""
-    from dl_exercises import margins
+    from dl_exercises import margins, sweep
 
     spec = next(s for s in swept_specs() if s.id == "day4.sarsa")
     targets = [{"metric": t.metric, "bound": str(t), "value": 0.0, "met": True} for t in spec.targets_for("quick")]
@@ -115,8 +115,8 @@ def test_resume_on_another_machine_keeps_each_runs_machine(tmp_path, monkeypatch
     path = tmp_path / "target_margins_other.json"
     path.write_text(json.dumps({"environment": elsewhere, "runs": {spec.id: {"default:0": recorded}}}), encoding="utf-8")
     here = dict(elsewhere, cpu="this CPU", cores=2, native_bfloat16=False, vector_isa="AVX2")
-    monkeypatch.setattr(margins, "environment", lambda: here)
-    monkeypatch.setattr(margins, "run_once", lambda *a: dict(recorded))
+    monkeypatch.setattr(sweep, "environment", lambda: here)
+    monkeypatch.setattr(sweep, "run_once", lambda *a: dict(recorded))
     margins.main([spec.id, "--resume", "--out", str(path)])
     runs = json.loads(path.read_text(encoding="utf-8"))["runs"][spec.id]
     assert runs["default:0"]["machine"] == "another CPU, 64 cores, native bfloat16"

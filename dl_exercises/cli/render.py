@@ -205,6 +205,11 @@ def print_spec(spec, lang: str = "en") -> None:
         stdout.print(f"{_w(lang, 'course')}: {name} = {fmt(c['value'])}  ({c['where']})")
     for name, r in d["references"].items():
         stdout.print(f"{_w(lang, 'reference')}: {name} = {fmt(r['value'])}  ({r['source']})")
+    from ..full_budget import measured_minutes
+
+    measured = measured_minutes(spec.id)
+    if measured is not None:
+        stdout.print(f"full budget: {measured[0]:.1f} min measured on {measured[1]} (data/full_budget.md)")
 
 
 def print_rows(title: str | None, columns: list[str], rows: list[list[Any]]) -> None:

@@ -29,6 +29,18 @@ def parse_sets(pairs: List[str]) -> dict[str, str]:
     return values
 
 
+def _announce_full_time(plan: Plan, render) -> None:
+    """Before a full run starts, how long its recorded run took (data/full_budget.json), when that was long."""
+    from ..full_budget import LONG_MINUTES, measured_minutes
+
+    measured = measured_minutes(plan.spec.id)
+    if measured is None or measured[0] < 1.0:
+        return
+    minutes, machine = measured
+    warning = f" (over {LONG_MINUTES:.0f} min: consider --set max_train_minutes or a GPU)" if minutes > LONG_MINUTES else ""
+    render.notice(f"{plan.spec.id} --budget full took {minutes:.0f} min on {machine} (data/full_budget.md){warning}")
+
+
 def run_plans(plans: list[Plan], *, out: Optional[Path], as_json: bool) -> int:
     """Run each checked plan in turn; returns the exit code (1 if any failed or missed a target)."""
     from ..runner import run_plan
@@ -39,6 +51,8 @@ def run_plans(plans: list[Plan], *, out: Optional[Path], as_json: bool) -> int:
     collected = []
     for plan in plans:
         reporter = render.RichReporter()
+        if plan.budget == "full" and plan.resume is None:
+            _announce_full_time(plan, render)
         target_dir = out / plan.spec.id if (out and len(plans) > 1) else out
         try:
             result = run_plan(plan, out=target_dir, reporter=reporter)
