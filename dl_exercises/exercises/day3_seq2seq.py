@@ -1,7 +1,8 @@
 """Day3 Section5: seq2seq (encoder–decoder) and attention on top of it.
 
-``day3.seq2seq`` translates dates to ISO form (``dates``), or English to
-Japanese (``enja``, BLEU) at full budget. ``day3.attention`` compares a plain
+``day3.seq2seq`` translates dates to ISO form (``dates``; smoke and quick), or
+English to Japanese at the full budget: the course's seq2seq lab on
+small_parallel_enja, scored every epoch by greedy dev BLEU (its 18.1). ``day3.attention`` compares a plain
 seq2seq with additive and dot attention on copying digit strings of growing
 length: one fixed thought vector fails on long inputs. Models live in
 ``dl_exercises.nn.seq2seq`` and ``dl_exercises.nn.rnn_attention``.
