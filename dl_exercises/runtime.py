@@ -91,6 +91,7 @@ def seed_everything(seed: int) -> None:
     """Seed Python, numpy and Keras/TensorFlow (now if imported, else as soon as ``tf_keras`` imports them)."""
     global _RUN_SEED
     _RUN_SEED = seed
+    _PRECISIONS.clear()  # a new run: no model built yet
     random.seed(seed)
     np.random.seed(seed % (2**32))
     if "keras" in sys.modules:
@@ -100,7 +101,13 @@ def seed_everything(seed: int) -> None:
 
 
 def environment(tf_loaded: bool | None = None) -> dict[str, Any]:
-    """Versions, backend, devices, threads and determinism settings (``dlx env``)."""
+    """Versions, backend, devices, threads and determinism settings, and the machine (``dlx env``, every result).
+
+    The machine's part (CPU model, vector instructions, oneDNN, TensorFlow's build, GPUs, the git commit of a
+    clone) is what a number depends on beyond the code: results name it so two runs can be told apart later.
+    """
+    from . import machine
+
     info: dict[str, Any] = {
         "dlx": __version__,
         "python": platform.python_version(),
@@ -112,19 +119,73 @@ def environment(tf_loaded: bool | None = None) -> dict[str, Any]:
         tf_loaded = "tensorflow" in sys.modules
     if tf_loaded:
         tf, keras = tf_keras()
+        gpus = tf.config.list_physical_devices("GPU")
         info.update(
             {
                 "tensorflow": tf.__version__,
                 "keras": keras.__version__,
                 "backend": keras.backend.backend(),
                 "devices": [d.name for d in tf.config.list_logical_devices()],
-                "gpus": len(tf.config.list_physical_devices("GPU")),
+                "gpus": len(gpus),
                 "intra_op_threads": tf.config.threading.get_intra_op_parallelism_threads() or "auto",
                 "inter_op_threads": tf.config.threading.get_inter_op_parallelism_threads() or "auto",
                 "op_determinism": _OP_DETERMINISM,
+                "tensorflow_build": _tf_build(tf),
+                "gpu_names": [_gpu_name(tf, gpu) for gpu in gpus],
             }
         )
+    info.update({
+        "cpu": machine.cpu_model(),
+        "vector_instructions": machine.vector_instructions(),
+        "onednn": machine.onednn_enabled(),
+    })
+    revision = machine.git_revision()
+    if revision is not None:
+        info["git_commit"] = revision["commit"]
+        info["git_modified"] = revision["modified"]
     return info
+
+
+def _tf_build(tf) -> str:
+    """"cpu", or "cuda 12.5.1 (cuDNN 9)" / "rocm": what TensorFlow was compiled for."""
+    try:
+        build = dict(tf.sysconfig.get_build_info())
+    except Exception:  # noqa: BLE001 - an unusual build without build info
+        return "unknown"
+    if build.get("is_cuda_build"):
+        cuda, cudnn = build.get("cuda_version"), build.get("cudnn_version")
+        return "cuda" + (f" {cuda}" if cuda else "") + (f" (cuDNN {cudnn})" if cudnn else "")
+    if build.get("is_rocm_build"):
+        return "rocm"
+    return "cpu"
+
+
+def _gpu_name(tf, gpu) -> str:
+    try:
+        return tf.config.experimental.get_device_details(gpu).get("device_name") or gpu.name
+    except Exception:  # noqa: BLE001 - details are best effort
+        return gpu.name
+
+
+# The Keras dtype policies the run in progress built models under (``train.precision.precision_policy`` notes
+# each); ``precision_that_ran`` reads them when the run ends.
+_PRECISIONS: set[str] = set()
+
+
+def note_precision(policy: str) -> None:
+    """Record that the run in progress built a model under the Keras dtype policy ``policy``."""
+    _PRECISIONS.add(policy)
+
+
+def precision_that_ran() -> str | None:
+    """The dtype policies the run built its Keras models under ("float32", "mixed_bfloat16", or both, joined);
+    Keras's global policy when no exercise chose one; None when the run never imported Keras (numpy only)."""
+    used = set(_PRECISIONS)
+    if not used and "keras" in sys.modules:
+        import keras
+
+        used.add(keras.config.dtype_policy().name)
+    return ", ".join(sorted(used)) or None
 
 
 def check_finite(value: float, where: str) -> float:

@@ -12,21 +12,10 @@ from __future__ import annotations
 
 import contextlib
 import os
-from functools import lru_cache
-from pathlib import Path
+
+from ..machine import cpu_flags  # noqa: F401 (read here, and by name by the sweeps)
 
 PRECISIONS = ("auto", "float32", "mixed_bfloat16")
-
-
-@lru_cache(maxsize=1)
-def cpu_flags() -> frozenset[str]:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("flags"):
-                return frozenset(line.split(":", 1)[1].split())
-    except OSError:
-        pass
-    return frozenset()
 
 
 def onednn_enabled() -> bool:
@@ -62,11 +51,12 @@ def resolve(choice: str) -> str:
 @contextlib.contextmanager
 def precision_policy(policy: str):
     """Build models under Keras's global dtype policy ``policy`` ("float32" or "mixed_bfloat16"), then restore it."""
-    from ..runtime import tf_keras
+    from ..runtime import note_precision, tf_keras
 
     _, keras = tf_keras()
     previous = keras.config.dtype_policy().name
     keras.config.set_dtype_policy(policy)
+    note_precision(policy)  # the result's environment says which precision ran
     try:
         yield policy
     finally:
