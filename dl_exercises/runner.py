@@ -6,28 +6,44 @@ values and the data set, once); ``run_plan`` calls the exercise with a
 ``RunContext`` and returns the ``Result``. Exercises never print and never
 read the result back: they record metrics, tables and history on the
 context and report progress through ``ctx.reporter``.
+
+Where a run's files go (``--out``) is checked before any work
+(``prepare_out``: created and probed for writing), and a ``result.json`` with
+status "running" is written there at once, so a folder names its run from
+the first second; the finished result replaces it.
 """
 
 from __future__ import annotations
 
 import contextlib
 import csv
+import datetime
 import json
+import os
+import re
+import sys
 import time
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Mapping
 
 from . import runtime
-from .errors import DlxError
+from .errors import DlxError, UsageError
 from .progress import NullReporter
 from .registry import ExerciseSpec, Plan, Target
-from .result import DataUsage, Metric, Result, Table, TargetCheck
+from .result import DataUsage, Figure, Metric, Result, Table, TargetCheck
+
+TENSORBOARD_DIR = "tensorboard"  # under --out: one folder of Keras TensorBoard scalars per model.fit
 
 
 class RunContext:
-    """What an exercise function receives: settings in, results out."""
+    """What an exercise function receives: settings in, results out.
 
-    def __init__(self, plan: Plan, *, out: Path | None = None, reporter=None) -> None:
+    Figures: an exercise draws them when ``ctx.wants_figures`` (there is an ``--out`` folder, or the
+    caller keeps figures, as a notebook does) and hands each to ``ctx.save_figure``.
+    """
+
+    def __init__(self, plan: Plan, *, out: Path | None = None, reporter=None, capture_figures: bool = False,
+                 tensorboard: bool = True) -> None:
         self.plan = plan
         self.spec = plan.spec
         self.budget = plan.budget
@@ -37,6 +53,9 @@ class RunContext:
         self.out = Path(out) if out else None
         self.resume = Path(plan.resume) if plan.resume else None  # --resume DIR (exercises that checkpoint read it)
         self.reporter = reporter or NullReporter()
+        self.capture_figures = capture_figures
+        self.tensorboard = tensorboard and self.out is not None
+        self._tensorboard_runs: set[str] = set()
         self.history: list[dict[str, Any]] = []
         self._result = Result(
             id=plan.spec.id, title=plan.spec.title, title_ja=plan.spec.title_ja, section=plan.spec.section,
@@ -90,7 +109,7 @@ class RunContext:
         keras.utils.set_random_seed(self.seed + offset)
 
     def callbacks(self, epochs: int, label: str, run: str | None = None, steps_per_epoch: int | None = None) -> list:
-        """Keras callbacks: progress bar, history rows, NaN/Inf guard."""
+        """Keras callbacks: progress bar, history rows, NaN/Inf guard, and with ``--out`` TensorBoard scalars."""
         from .train.callbacks import progress_callbacks
 
         def on_epoch(epoch: int, logs: dict) -> None:
@@ -98,8 +117,36 @@ class RunContext:
             row.update(logs)
             self.log(**row)
 
-        return progress_callbacks(epochs=epochs, label=label, reporter=self.reporter, on_epoch=on_epoch,
-                                  steps_per_epoch=steps_per_epoch)
+        callbacks = progress_callbacks(epochs=epochs, label=label, reporter=self.reporter, on_epoch=on_epoch,
+                                       steps_per_epoch=steps_per_epoch)
+        log_dir = self.tensorboard_dir(run or label)
+        if log_dir is not None:
+            _, keras = runtime.tf_keras()
+            # scalars only (loss, metrics, learning rate per epoch): no graph, images or profile, which cost time
+            callbacks.append(keras.callbacks.TensorBoard(log_dir=str(log_dir), histogram_freq=0, write_graph=False,
+                                                         write_images=False, update_freq="epoch", profile_batch=0))
+        return callbacks
+
+    def tensorboard_dir(self, run: str) -> Path | None:
+        """``OUT/tensorboard/RUN`` for one training run's TensorBoard logs (a new folder each call), or None."""
+        if not self.tensorboard:
+            return None
+        import importlib.util
+
+        if importlib.util.find_spec("tensorboard") is None:  # Keras writes its scalars through TensorBoard's package
+            self.tensorboard = False
+            self.reporter.notice("no TensorBoard logs: the tensorboard package is not installed (pip install tensorboard)")
+            return None
+        base = re.sub(r"[^A-Za-z0-9._=+-]+", "_", run).strip("_.") or "run"
+        name, n = base, 1
+        while name in self._tensorboard_runs:
+            n += 1
+            name = f"{base}-{n}"
+        self._tensorboard_runs.add(name)
+        path = self.out / TENSORBOARD_DIR / name
+        if str(self.out / TENSORBOARD_DIR) not in self._result.artifacts:
+            self._result.artifacts.append(str(self.out / TENSORBOARD_DIR))
+        return path
 
     @contextlib.contextmanager
     def training(self) -> Iterator[None]:
@@ -136,31 +183,106 @@ class RunContext:
             self._result.artifacts.append(str(path))
         return path
 
+    @property
+    def wants_figures(self) -> bool:
+        """Whether figures are kept anywhere (an ``--out`` folder, or the Result's ``figures``): draw them only then."""
+        return self.out is not None or self.capture_figures
+
     def save_figure(self, fig, name: str) -> Path | None:
-        path = self.artifact_path(name)
-        if path is not None:
-            fig.savefig(path, dpi=110, bbox_inches="tight")
+        """Keep ``fig`` as ``name`` (a PNG under ``--out``, and in ``Result.figures`` when figures are kept), close it.
+
+        A heatmap (a colour-mapped 2-D image) without a colour bar gets one: its colours mean nothing without a scale.
+        """
+        import io
+
         import matplotlib.pyplot as plt
 
-        plt.close(fig)
+        path = self.artifact_path(name)
+        try:
+            if path is not None or self.capture_figures:
+                add_colour_bars(fig)
+                buffer = io.BytesIO()
+                fig.savefig(buffer, format="png", dpi=110, bbox_inches="tight")
+                png = buffer.getvalue()
+                if path is not None:
+                    path.write_bytes(png)
+                if self.capture_figures:
+                    self._result.figures[name] = Figure(name, png, None if path is None else str(path))
+        finally:
+            plt.close(fig)
         return path
 
     @staticmethod
     def pyplot():
-        """matplotlib's pyplot on the non-interactive Agg backend."""
+        """matplotlib's pyplot: on the Agg backend unless a backend was chosen already (a notebook's inline one)."""
         import matplotlib
 
-        matplotlib.use("Agg")
+        if "matplotlib.pyplot" not in sys.modules and not os.environ.get("MPLBACKEND"):
+            matplotlib.use("Agg")
         import matplotlib.pyplot as plt
 
         return plt
 
 
-def run_plan(plan: Plan, *, out: str | Path | None = None, reporter=None) -> Result:
-    """Run a checked ``plan`` and return its Result; ``DlxError``/``KeyboardInterrupt`` propagate after saving."""
+def add_colour_bars(fig) -> None:
+    """A colour bar beside every colour-mapped 2-D image of ``fig`` that has none (grey images and RGB pictures aside)."""
+    from matplotlib.colors import ListedColormap
+
+    for ax in list(fig.axes):
+        for image in ax.get_images():
+            array = image.get_array()
+            cmap = image.get_cmap()
+            categorical = isinstance(cmap, ListedColormap) and cmap.N <= 20  # tab10 labels: a legend's job
+            grey = cmap.name.rstrip("_r") in ("gray", "grey", "Greys", "binary", "bone")
+            if array is None or array.ndim != 2 or image.colorbar is not None or categorical or grey:
+                continue
+            fig.colorbar(image, ax=ax, fraction=0.046, pad=0.04)
+
+
+def prepare_out(out: str | Path | None, option: str = "--out") -> Path | None:
+    """Create the folder a run writes to and check that it can be written, before any work; ``UsageError`` if not."""
+    if out is None:
+        return None
+    path = Path(out).expanduser()
+    if path.exists() and not path.is_dir():
+        raise UsageError(f"{option} {path}: is a file, not a folder (name a folder to write result.json and plots in)")
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UsageError(f"{option} {path}: cannot create this folder ({exc.strerror or exc})") from None
+    probe = path / f".dlx-write-check-{os.getpid()}"
+    try:
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError as exc:
+        raise UsageError(f"{option} {path}: cannot write in this folder ({exc.strerror or exc})") from None
+    return path
+
+
+def run_plan(plan: Plan, *, out: str | Path | None = None, reporter=None, capture_figures: bool = False,
+             tensorboard: bool = True, command: str = "") -> Result:
+    """Run a checked ``plan`` and return its Result; ``DlxError``/``KeyboardInterrupt`` propagate after saving.
+
+    Args:
+        out: folder for result.json, history.csv, figures and TensorBoard logs (checked before anything runs).
+        reporter: progress and notices (default: silent).
+        capture_figures: keep every figure in ``Result.figures`` (a notebook shows them), ``--out`` or not.
+        tensorboard: with ``out``, also write TensorBoard scalars of every Keras ``fit`` under ``out/tensorboard``.
+        command: the command line or Python call that started the run, for the result's provenance.
+    """
+    out = prepare_out(out)
     runtime.prepare_tf_environment()  # before any exercise imports TensorFlow
-    ctx = RunContext(plan, out=out, reporter=reporter)
+    ctx = RunContext(plan, out=out, reporter=reporter, capture_figures=capture_figures, tensorboard=tensorboard)
+    ctx._result.created_utc = datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds").replace(
+        "+00:00", "Z")
+    ctx._result.command = command or default_command(plan)
     runtime.seed_everything(plan.seed)
+    if out is not None:
+        started = ctx._result
+        started.status = "running"
+        started.environment = runtime.environment(tf_loaded=False)
+        write_outputs(started, [], out)
+        started.status = "ok"
     start = time.perf_counter()
     try:
         plan.spec.func(ctx)
@@ -171,6 +293,12 @@ def run_plan(plan: Plan, *, out: str | Path | None = None, reporter=None) -> Res
     except DlxError as exc:
         ctx._result.status = "failed"
         ctx._result.error = str(exc)
+        _finish(ctx, start)
+        raise
+    except Exception as exc:  # an internal error: the folder must not say "running" forever
+        first = (str(exc).strip().splitlines() or [""])[0]
+        ctx._result.status = "failed"
+        ctx._result.error = f"{type(exc).__name__}: {first}"
         _finish(ctx, start)
         raise
     data_used = [d.name for d in ctx._result.data]
@@ -186,9 +314,25 @@ def run_plan(plan: Plan, *, out: str | Path | None = None, reporter=None) -> Res
 
 
 def run_exercise(spec: ExerciseSpec, *, budget: str = "quick", seed: int = 0, overrides: Mapping[str, Any] | None = None,
-                 dataset: str | None = None, out: str | Path | None = None, reporter=None) -> Result:
-    """``run_plan(spec.plan(...))``: for library use, where no CLI built the plan."""
-    return run_plan(spec.plan(budget, seed, overrides, dataset), out=out, reporter=reporter)
+                 dataset: str | None = None, out: str | Path | None = None, reporter=None, **options) -> Result:
+    """``run_plan(spec.plan(...))``: for library use, where no CLI built the plan (``options`` as ``run_plan``'s)."""
+    return run_plan(spec.plan(budget, seed, overrides, dataset), out=out, reporter=reporter, **options)
+
+
+def default_command(plan: Plan) -> str:
+    """The ``dlx run`` command line that repeats ``plan``, for runs started from Python code without one."""
+    import shlex
+
+    words = ["dlx", "run", plan.spec.id, "--budget", plan.budget, "--seed", str(plan.seed)]
+    if plan.dataset:
+        words += ["--dataset", plan.dataset]
+    defaults = plan.spec.params_for(plan.budget)
+    words += [w for k, v in plan.params.items() if defaults.get(k) != v for w in ("--set", f"{k}={_set_text(v)}")]
+    return shlex.join(words)
+
+
+def _set_text(value: Any) -> str:
+    return str(value).lower() if isinstance(value, bool) else str(value)
 
 
 def check_targets(targets: Iterable[Target], metrics: Mapping[str, Metric], narrowed: bool = False,
@@ -230,6 +374,8 @@ def _finish(ctx: RunContext, start: float) -> None:
     result.wall_time_s = round(time.perf_counter() - start, 3)
     result.train_time_s = round(ctx._train_time, 3)
     result.environment = runtime.environment()
+    result.environment["precision"] = runtime.precision_that_ran()
+    result.history_rows = [dict(row) for row in ctx.history]
     if ctx.out is not None:
         write_outputs(result, ctx.history, ctx.out)
 

@@ -98,7 +98,7 @@ def normalization_suite(ctx):
     ctx.note("Batch norm trains on each batch's statistics and predicts with population statistics; at batch 1 the "
              "training statistics are one image's (as in instance norm), so training and inference disagree. The "
              "per-sample normalizations compute the same statistics in training and inference at any batch size.")
-    if ctx.out is not None:
+    if ctx.wants_figures:
         plt = ctx.pyplot()
         fig, axes = plt.subplots(1, 2, figsize=(11, 4))
         for k in NORM_LABELS:

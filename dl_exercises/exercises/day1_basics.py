@@ -146,7 +146,7 @@ def activations(ctx):
     ctx.metric("d_tanh_vs_inv_cosh2", float(np.max(np.abs(F.d_tanh(x) - 1.0 / np.cosh(x) ** 2))),
                note="max |d tanh − 1/cosh²| on [-6, 6]")
     ctx.note("ReLU′(0) and step′ are taken as 0 (TensorFlow's choice); leaky ReLU uses slope 0.01 (Keras' default is 0.2).")
-    if ctx.out is not None:
+    if ctx.wants_figures:
         plt = ctx.pyplot()
         fig, axes = plt.subplots(1, 2, figsize=(10, 4))
         for name, (f, df) in F.ACTIVATIONS.items():

@@ -83,7 +83,7 @@ def sgd(ctx):
               ["impl", "mode", "batch size", "updates", "last epoch's mean batch loss (½MSE)", "test MSE"], rows)
     ctx.note("With the same number of epochs, SGD makes N updates per epoch and batch GD one, so batch GD "
              "lags far behind; mini-batches trade update count for smoother gradients.")
-    if ctx.out is not None:
+    if ctx.wants_figures:
         plt = ctx.pyplot()
         fig, ax = plt.subplots(figsize=(6, 4))
         for label, curve in curves.items():
@@ -251,7 +251,7 @@ def playground(ctx):
         ctx.metric(f"{data_name}_test_accuracy", test_acc, note=f"{label}, chosen by training accuracy")
     ctx.note("A network without hidden layers draws one straight line and cannot separate XOR; one small tanh "
              "layer can. The spiral needs more depth and width.")
-    if ctx.out is not None:
+    if ctx.wants_figures:
         plt = ctx.pyplot()
         fig, axes = plt.subplots(1, len(best), figsize=(5 * len(best), 4.5), squeeze=False)
         for ax, (data_name, (_, label, test_acc, model, data)) in zip(axes[0], best.items()):

@@ -97,7 +97,7 @@ def batch_norm(ctx):
     ctx.note("final loss: numpy's is the last mini-batch's, Keras's the mean over the last evaluation interval.")
     ctx.note("Inference uses the running mean and variance (momentum 0.9; Keras's default is 0.99 and epsilon 1e-3, "
              "set here to the course's 0.9 and 1e-6).")
-    if ctx.out is not None:
+    if ctx.wants_figures:
         plt = ctx.pyplot()
         fig, ax = plt.subplots(figsize=(6.5, 4))
         for (impl, label), curve in curves.items():

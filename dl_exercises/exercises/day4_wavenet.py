@@ -202,6 +202,7 @@ def wavenet(ctx):
 
     if ctx.out is not None:
         write_wav(ctx.artifact_path("generated.wav"), generated, sr)
+    if ctx.wants_figures:
         plt = ctx.pyplot()
         fig, (a1, a2) = plt.subplots(2, 1, figsize=(8, 5.5))
         n_show = min(len(generated), int(0.04 * sr))

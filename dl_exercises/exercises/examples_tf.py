@@ -130,7 +130,7 @@ def linear_regression(ctx):
         "Gradient descent should land on the least-squares line; what is left between that line and the truth "
         "is the noise (about noise·√(12/n) for W), which is why the 0.1 target is checked at noise 0.1."
     )
-    if ctx.out is not None:
+    if ctx.wants_figures:
         plt = ctx.pyplot()
         fig, ax = plt.subplots(figsize=(5, 4))
         ax.scatter(x, d, s=10, label="data")
@@ -224,7 +224,7 @@ def nonlinear_regression(ctx):
     if p["function"] == "quadratic":
         ctx.note("The course's try: with lr 0.001 Adam moves each weight about 0.001 per step, so 30x² needs "
                  "--set lr=0.01 --set iterations=30000 (the course's own settings for it).")
-    if ctx.out is not None:
+    if ctx.wants_figures:
         plt = ctx.pyplot()
         fig, ax = plt.subplots(figsize=(5, 4))
         ax.scatter(x, d, s=10, label="training data")

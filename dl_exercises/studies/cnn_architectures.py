@@ -125,8 +125,8 @@ def train_one(ctx, label, build, data, epochs, batch_size, lr, jit_compile):
 
 
 def _plot_curves(ctx, rows) -> None:
-    """Training and test loss per epoch of every model (written only with ``--out``)."""
-    if ctx.out is None:
+    """Training and test loss per epoch of every model (drawn only where figures are kept: ``--out``, a notebook)."""
+    if not ctx.wants_figures:
         return
     plt = ctx.pyplot()
     fig, axes = plt.subplots(1, 2, figsize=(10, 4))

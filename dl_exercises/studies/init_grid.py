@@ -147,7 +147,7 @@ def _activation_histograms(ctx, x, p, usage) -> None:
     ctx.table(f"std of each hidden layer's activations at initialisation ({depth} layers of 100, no training; "
               f"first {len(x)} test images of {usage.name})",
               ["activation", "init", *[f"layer {i + 1}" for i in range(depth)]], rows)
-    if ctx.out is None:
+    if not ctx.wants_figures:
         return
     plt = ctx.pyplot()
     fig, axes = plt.subplots(len(INIT_GRID), depth, figsize=(2.2 * depth, 1.8 * len(INIT_GRID)), squeeze=False)

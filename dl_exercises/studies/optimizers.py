@@ -102,7 +102,7 @@ def _optimizer_figures(ctx, curves, p) -> None:
         ["optimizer", "lr", "end x", "end y", "f(end)"],
         [[n, PATH_LR[n], r4(path[-1, 0]), r4(path[-1, 1]), r4(saddle_function(*path[-1]), 6)] for n, path in paths.items()],
     )
-    if ctx.out is None:
+    if not ctx.wants_figures:
         return
     plt = ctx.pyplot()
     fig, ax = plt.subplots(figsize=(7, 4.5))
