@@ -18,6 +18,7 @@ from __future__ import annotations
 import difflib
 import fnmatch
 import importlib
+import operator
 import pkgutil
 import re
 from dataclasses import dataclass, field
@@ -28,6 +29,7 @@ from .errors import UsageError
 from .result import CourseFigure, Reference
 
 CHAPTERS = ("day1", "day2", "day3", "day4", "examples", "bench")
+SEED_LIMIT = 2**32  # seeds are 0 ≤ seed < 2³²: numpy's and TensorFlow's generators take no more
 _NAME = r"[a-z][a-z0-9_]*"
 _NAME_RE = re.compile(rf"^{_NAME}$")
 _ID_RE = re.compile(rf"^(?P<chapter>[a-z0-9]+)\.(?P<name>{_NAME})$")
@@ -43,6 +45,17 @@ def parse_id(exercise_id: str) -> tuple[str, str]:
             f"{', '.join(CHAPTERS)} (see `dlx list`)"
         )
     return match["chapter"], match["name"]
+
+
+def check_seed(seed: Any) -> int:
+    """A seed is an integer, 0 ≤ seed < 2³²; ``UsageError`` otherwise."""
+    try:
+        value = operator.index(seed)  # int, numpy integers; not 1.5, not "3"
+    except TypeError:
+        value = None
+    if isinstance(seed, bool) or value is None or not 0 <= value < SEED_LIMIT:
+        raise UsageError(f"--seed {seed}: must be an integer from 0 to {SEED_LIMIT - 1}")
+    return value
 
 
 def check_name(name: str, kind: str) -> str:
@@ -330,7 +343,8 @@ class ExerciseSpec:
 
     def plan(self, budget: str = DEFAULT_BUDGET, seed: int = 0, sets: Mapping[str, Any] | None = None,
              dataset: str | None = None) -> Plan:
-        """Check the budget, the ``--set`` values and the data set once, and return the run's ``Plan``."""
+        """Check the budget, the seed, the ``--set`` values and the data set once, and return the run's ``Plan``."""
+        check_seed(seed)
         if dataset is not None and dataset not in self.data:
             allowed = ", ".join(self.data) or "no data set"
             raise UsageError(f"--dataset {dataset}: {self.id} runs on {allowed}")

@@ -3,25 +3,73 @@
 from __future__ import annotations
 
 import os
+import shlex
 import sys
 from typing import Optional
 
 import typer
+from typer.core import TyperGroup
 
+try:  # typer >= 0.24 carries its own copy of click
+    from typer._click import exceptions as click_exceptions
+except ImportError:  # pragma: no cover - older typer, click installed beside it
+    from click import exceptions as click_exceptions
+
+from ..errors import EXIT_FAILED, EXIT_USAGE
 from ..version import __version__
 from .bench import bench_command
 from .check import check_command
-from .common import debug_from_env, state
+from .common import Lang, debug_from_env, state
 from .data import data_app
 from .env import env_command
 from .list_cmd import list_command
 from .play import play_command
 from .run import run_command
+from .runs import runs_command
 from .show import show_command
+
+
+class DlxGroup(TyperGroup):
+    """The ``dlx`` group: Click's own usage errors (a bad ``--day``, ``--seed abc``) in dlx's one-line style.
+
+    Click would print a usage block and "Error: …"; every other dlx error is one line,
+    ``dlx: error: …`` on stderr with exit code 2 for usage, so these are too. The
+    command line is kept (``state.command``) for each result's provenance.
+    """
+
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+        args = list(sys.argv[1:] if args is None else args)
+        state.command = shlex.join(["dlx", *args])
+        try:
+            code = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        except click_exceptions.NoArgsIsHelpError as exc:  # `dlx` or `dlx data` alone: the help, as Click shows it
+            exc.show()
+            code = exc.exit_code
+        except click_exceptions.UsageError as exc:
+            code = _one_line(exc.format_message(), exc.ctx, EXIT_USAGE)
+        except click_exceptions.ClickException as exc:
+            code = _one_line(exc.format_message(), None, exc.exit_code)
+        except typer.Abort:
+            code = _one_line("aborted", None, EXIT_FAILED)
+        if not standalone_mode:
+            return code
+        sys.exit(code if isinstance(code, int) else 0)
+
+
+def _one_line(message: str, ctx, code: int) -> int:
+    from . import render
+
+    text = " ".join(message.split()).rstrip(".")
+    if ctx is not None:
+        text += f" (see `{ctx.command_path} --help`)"
+    render.error(text)
+    return code
+
 
 app = typer.Typer(
     name="dlx",
     help="Every exercise of the JDLA E資格 Day 1–4 syllabus as one command: `dlx run day4.transformer`.",
+    cls=DlxGroup,
     no_args_is_help=True,
     add_completion=True,
     pretty_exceptions_enable=False,
@@ -40,12 +88,12 @@ def _version(value: bool) -> None:
 @app.callback()
 def main_options(
     debug: bool = typer.Option(False, "--debug", help="show Python tracebacks"),
-    lang: Optional[str] = typer.Option(None, "--lang", help="en or ja (also DLX_LANG)"),
+    lang: Optional[Lang] = typer.Option(None, "--lang", help="en or ja (also DLX_LANG)", case_sensitive=False),
     version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="print the version"),
 ) -> None:
     """dlx: run, compare and check the E資格 course's exercises."""
     state.debug = debug or debug_from_env()
-    state.lang = lang
+    state.lang = lang.value if lang is not None else None
 
 
 app.command("list")(list_command)
@@ -56,6 +104,8 @@ app.add_typer(data_app, name="data")
 app.command("check")(check_command)
 app.command("env")(env_command)
 app.command("play")(play_command)
+app.command("runs")(runs_command)
+app.command("compare", help="Same as `dlx runs`: compare result.json files side by side.")(runs_command)
 
 
 def main() -> None:

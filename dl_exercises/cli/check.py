@@ -9,12 +9,14 @@ import typer
 
 from ..errors import DlxError
 from ..registry import CHECKS
+from . import completion
 from .common import handle_errors, state
 
 
 @handle_errors
 def check_command(
-    name: Optional[str] = typer.Argument(None, help="one check by name; all when omitted"),
+    name: Optional[str] = typer.Argument(None, help="one check by name; all when omitted",
+                                         autocompletion=completion.checks),
     as_json: bool = typer.Option(False, "--json", help="print JSON on stdout"),
 ) -> None:
     """Print each 確認テスト's question, answer and the evidence dlx computes; exit 1 if evidence disagrees."""

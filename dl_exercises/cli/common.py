@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 import functools
 import os
 from typing import Callable
@@ -11,6 +12,21 @@ import typer
 from ..errors import EXIT_FAILED, EXIT_INTERRUPTED, DlxError
 
 
+class Budget(str, enum.Enum):
+    """``--budget``: its choices are checked by the command line and completed by the shell."""
+
+    smoke = "smoke"
+    quick = "quick"
+    full = "full"
+
+
+class Lang(str, enum.Enum):
+    """``--lang``: the languages a learner reads dlx in."""
+
+    en = "en"
+    ja = "ja"
+
+
 def debug_from_env() -> bool:
     return os.environ.get("DLX_DEBUG", "") not in ("", "0")
 
@@ -18,6 +34,7 @@ def debug_from_env() -> bool:
 class State:
     debug: bool = debug_from_env()
     lang: str | None = None
+    command: str = ""  # the command line as typed (``dlx run day1.sgd --seed 3``), for each result's provenance
 
 
 state = State()

@@ -7,6 +7,7 @@ import json
 import typer
 
 from ..errors import DlxError, UsageError
+from . import completion
 from .common import handle_errors
 
 data_app = typer.Typer(help="Data sets: which exist, where each is cached, fetch with checksum, verify.", no_args_is_help=True,
@@ -16,26 +17,27 @@ data_app = typer.Typer(help="Data sets: which exist, where each is cached, fetch
 @data_app.command("list")
 @handle_errors
 def data_list(as_json: bool = typer.Option(False, "--json", help="print JSON on stdout")) -> None:
-    """Each data set, whether it is available here, and from where (or how to get it)."""
+    """Every data set an exercise can load or make, whether it is available here, from where, and who uses it."""
     from .. import datasets
 
     rows = []
     for info in datasets.all_datasets():
         ok, where = info.status()
         rows.append({"name": info.name, "kind": info.kind, "available": ok, "where": where,
-                     "fallback": info.fallback, "description": info.description})
+                     "fallback": info.fallback, "description": info.description, "used_by": datasets.users(info),
+                     "recorded_as": list(info.recorded_as)})
     if as_json:
         typer.echo(json.dumps(rows, indent=2, ensure_ascii=False))
         return
     from . import render
 
-    render.print_rows(None, ["name", "kind", "here", "where", "description"],
-                      [[r["name"], r["kind"], "✓" if r["available"] else "✗", r["where"], r["description"]] for r in rows])
+    render.print_datasets(rows)
 
 
 @data_app.command("fetch")
 @handle_errors
-def data_fetch(name: str = typer.Argument(..., help="data set to download into the cache")) -> None:
+def data_fetch(name: str = typer.Argument(..., help="data set to download into the cache",
+                                          autocompletion=completion.fetchable)) -> None:
     """Download a data set into dlx's cache (sha256 checked; an interrupted download leaves nothing)."""
     from .. import datasets
 

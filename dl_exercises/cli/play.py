@@ -14,7 +14,8 @@ from typing import Optional
 import typer
 
 from ..errors import EXIT_INTERRUPTED, DlxError, UsageError
-from .common import handle_errors
+from ..registry import check_seed
+from .common import Budget, handle_errors
 
 GAMES = ("tictactoe", "connect4")
 MARKS = {1: "X", -1: "O", 0: "."}
@@ -123,22 +124,24 @@ def _ask(prompt: str) -> str:
 
 @handle_errors
 def play_command(
-    game: str = typer.Argument(..., help="tictactoe or connect4"),
+    game: str = typer.Argument(..., help="tictactoe or connect4",
+                               autocompletion=lambda incomplete: [g for g in GAMES if g.startswith(incomplete)]),
     from_dir: Optional[Path] = typer.Option(None, "--from", help="directory of `dlx run day4.alphago --out DIR`"),
     second: bool = typer.Option(False, "--second", help="let the agent move first (you play O)"),
     simulations: int = typer.Option(200, "--simulations", help="MCTS simulations per agent move (>= 1)"),
-    budget: str = typer.Option("quick", "--budget", help="budget of the training run when no network is saved"),
-    seed: int = typer.Option(0, "--seed", help="seed of that training run"),
+    budget: Budget = typer.Option(Budget.quick, "--budget", help="budget of the training run when no network is saved"),
+    seed: int = typer.Option(0, "--seed", help="seed of that training run (0 to 2**32 - 1)"),
 ) -> None:
     """Play the AlphaGo Zero agent of day4.alphago: you type a cell (1–9) or a column (1–4); q quits."""
     if game not in GAMES:
         raise UsageError(f"unknown game {game!r}: choose one of {', '.join(GAMES)}")
     if simulations < 1:
         raise UsageError(f"--simulations {simulations}: must be >= 1")
-    if budget not in ("smoke", "quick", "full"):
-        raise UsageError(f"--budget {budget}: choose one of smoke, quick, full")
+    check_seed(seed)
+    if from_dir is not None and not from_dir.is_dir():
+        raise UsageError(f"--from {from_dir}: no such folder (a `dlx run day4.alphago --out DIR` writes one)")
     try:
-        _play(game, from_dir, second, simulations, budget, seed)
+        _play(game, from_dir, second, simulations, budget.value, seed)
     except KeyboardInterrupt:
         typer.echo("\nbye")
         raise typer.Exit(EXIT_INTERRUPTED) from None

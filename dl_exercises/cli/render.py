@@ -6,7 +6,6 @@ stdout carries results; progress bars, notices and warnings go to stderr.
 
 from __future__ import annotations
 
-import os
 from typing import Any, Iterable
 
 from rich import box
@@ -14,74 +13,16 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from ..formatting import data_summary, fmt, lang_of, word  # noqa: F401 (commands use render.fmt, render.lang_of)
+from ..formatting import decimals as _decimals
 from ..progress import NullTask
 
 stdout = Console(soft_wrap=False, highlight=False)
 stderr = Console(stderr=True, highlight=False)
 
-_WORDS = {
-    "en": {
-        "metric": "metric", "dlx": "dlx", "target": "target", "course": "course", "id": "id", "title": "title",
-        "section": "section", "data": "data", "tags": "tags", "budget": "budget", "seed": "seed", "time": "time",
-        "train": "train", "met": "all targets met", "missed": "target missed",
-        "params": "parameters", "artifacts": "written", "where": "course figures from",
-        "reference": "reference",
-    },
-    "ja": {
-        "metric": "指標", "dlx": "dlx", "target": "目標", "course": "講座", "id": "ID", "title": "演習",
-        "section": "章", "data": "データ", "tags": "タグ", "budget": "予算", "seed": "シード", "time": "時間",
-        "train": "学習", "met": "目標達成", "missed": "目標未達",
-        "params": "パラメータ", "artifacts": "出力", "where": "講座の数値の出典",
-        "reference": "参考値",
-    },
-}
-
-
-def lang_of(lang: str | None) -> str:
-    chosen = (lang or os.environ.get("DLX_LANG") or "en").lower()
-    return "ja" if chosen.startswith("ja") else "en"
-
 
 def _w(lang: str, key: str) -> str:
-    return _WORDS[lang][key]
-
-
-def _decimals(value: Any) -> int:
-    if isinstance(value, (list, tuple)):
-        return max((_decimals(v) for v in value), default=0)
-    if isinstance(value, float):
-        text = repr(value)
-        return len(text.split(".")[1]) if "." in text and "e" not in text else 0
-    return 0
-
-
-def fmt(value: Any, decimals: int | None = None) -> str:
-    """A number for a table: 4 decimals by default, more when the course quotes more."""
-    if value is None:
-        return "—"
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, int):
-        return f"{value:,}" if abs(value) >= 10000 else str(value)
-    if isinstance(value, float):
-        if value != value:
-            return "nan"
-        digits = max(4, decimals or 0)
-        if value != 0 and (abs(value) < 10 ** -(digits - 1) or abs(value) >= 1e7):
-            return f"{value:.{min(digits, 6)}g}"
-        if decimals and decimals > 4:  # match the precision the course quotes
-            return f"{value:.{digits}f}"
-        if abs(value) >= 100:
-            digits = 1
-        elif abs(value) >= 10:
-            digits = 2
-        text = f"{value:.{digits}f}".rstrip("0")
-        return text + "0" if text.endswith(".") else text
-    if isinstance(value, (list, tuple)):
-        if len(value) > 8:
-            return "[" + ", ".join(fmt(v, decimals) for v in value[:8]) + ", …]"
-        return "[" + ", ".join(fmt(v, decimals) for v in value) + "]"
-    return str(value)
+    return word(lang, key)
 
 
 def result_table(result: dict, lang: str = "en") -> list:
@@ -92,10 +33,7 @@ def result_table(result: dict, lang: str = "en") -> list:
     head.append(f"  {title}", style="bold")
     if result.get("section"):
         head.append(f"  ({result['section']})", style="dim")
-    data = "; ".join(
-        f"{d['name']} ({', '.join(f'{k} {v:,}' for k, v in d['sizes'].items())}{'; ' + d['note'] if d.get('note') else ''})"
-        for d in result.get("data", [])
-    ) or "—"
+    data = data_summary(result)
     info = Text(
         f"{_w(lang, 'budget')} {result['budget']} · {_w(lang, 'seed')} {result['seed']} · {_w(lang, 'data')}: {data} · "
         f"{_w(lang, 'time')} {result['wall_time_s']:.1f} s ({_w(lang, 'train')} {result['train_time_s']:.1f} s)",
@@ -164,26 +102,35 @@ def print_result(result: dict, lang: str = "en") -> None:
     stdout.print()
 
 
+WIDE = 140  # columns from which `dlx list` shows one line per exercise
+
+
 def print_spec_list(specs: Iterable, lang: str = "en") -> None:
+    """One exercise per line on a wide terminal; narrower (a pipe, 80 columns), the title over a dim second line
+    with section, data and tags, so nothing is cut and every id and data-set name stays whole."""
     specs = list(specs)
     table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
-    keys = ("id", "title", "section") + (("data",) if stdout.width >= 110 else ()) + (("tags",) if stdout.width >= 150 else ())
-    id_width = max((len(s.id) for s in specs), default=2)
-    spare = stdout.width - id_width - 15 - (24 if "data" in keys else 0) - (26 if "tags" in keys else 0) - 6
-    widths = {"id": id_width, "title": max(spare, 12), "section": 14, "data": 22, "tags": 24}
-    for key in keys:
-        table.add_column(_w(lang, key), no_wrap=True, overflow="ellipsis", max_width=widths[key])
-    count = 0
+    table.add_column(_w(lang, "id"), no_wrap=True)
+    wide = stdout.width >= WIDE
+    if wide:
+        for key in ("title", "section", "data", "tags"):
+            table.add_column(_w(lang, key), no_wrap=key != "title", overflow="fold")
+    else:
+        table.add_column(" · ".join(_w(lang, k) for k in ("title", "section", "data", "tags")), overflow="fold")
     for spec in specs:
         title = spec.title_ja if lang == "ja" else spec.title
-        row = [spec.id, title, spec.section, ", ".join(spec.data) or "—", ", ".join(spec.tags)]
-        table.add_row(*row[: len(keys)])
-        count += 1
+        data, tags = ", ".join(spec.data) or "—", ", ".join(spec.tags) or "—"
+        if wide:
+            table.add_row(spec.id, title, spec.section, data, tags)
+        else:
+            table.add_row(spec.id, Text(title) + Text(f"\n{spec.section} · {data} · {tags}", style="dim"))
     stdout.print(table)
-    stderr.print(f"{count} exercises", style="dim")
+    stderr.print(f"{len(specs)} exercises", style="dim")
 
 
 def print_spec(spec, lang: str = "en") -> None:
+    """An exercise's description, then its parameters: the value each budget runs with (``--set`` names kept whole,
+    the help wrapping under its allowed values), targets and course figures."""
     d = spec.to_dict()
     stdout.print(Text(f"{spec.id}", style="bold cyan") + Text(f"  {spec.title} / {spec.title_ja}", style="bold"))
     stdout.print(f"{_w(lang, 'section')}: {spec.section}")
@@ -191,12 +138,16 @@ def print_spec(spec, lang: str = "en") -> None:
         stdout.print(spec.summary)
     stdout.print(f"{_w(lang, 'data')}: {', '.join(spec.data) or '—'}   {_w(lang, 'tags')}: {', '.join(spec.tags) or '—'}")
     if d["params"]:
-        table = Table(title=_w(lang, "params"), title_justify="left", box=box.SIMPLE_HEAD, show_edge=False)
-        for col in ("name", "default", "smoke", "quick", "full", "allowed", "help"):
-            table.add_column(col, overflow="fold")
+        table = Table(title=f"{_w(lang, 'params')} {_w(lang, 'params_note')}", title_justify="left",
+                      box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
+        table.add_column(_w(lang, "parameter"), no_wrap=True)
+        for budget in ("smoke", "quick", "full"):
+            table.add_column(budget, overflow="fold", max_width=16)
+        table.add_column(f"{_w(lang, 'help')} ({_w(lang, 'allowed')})", overflow="fold", ratio=1, min_width=20)
         for name, p in d["params"].items():
-            per_budget = [str(d["budgets"][b].get(name, p["default"])) for b in ("smoke", "quick", "full")]
-            table.add_row(name, str(p["default"]), *per_budget, p["allowed"], p["help"])
+            per_budget = [Text(str(d["budgets"][b].get(name, p["default"]))) for b in ("smoke", "quick", "full")]
+            help_text = Text(p["help"] or "") + Text(("\n" if p["help"] else "") + p["allowed"], style="dim")
+            table.add_row(name, *per_budget, help_text)
         stdout.print(table)
     targets = [(b, m, t) for b, ts in d["targets"].items() for m, t in ts.items()]
     if targets:
@@ -210,6 +161,62 @@ def print_spec(spec, lang: str = "en") -> None:
     measured = measured_minutes(spec.id)
     if measured is not None:
         stdout.print(f"full budget: {measured[0]:.1f} min measured on {measured[1]} (data/full_budget.md)")
+
+
+def print_comparison(comparison: dict, lang: str = "en") -> None:
+    """``dlx runs``: a column per run; what each run was, the parameters and environment that differ, every metric."""
+    runs = comparison["runs"]
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
+    table.add_column("", no_wrap=True)
+    for run in runs:
+        table.add_column(run["label"], justify="right", overflow="fold")
+    created = [(r["created_utc"] or "—").replace("T", " ")[:16] for r in runs]
+    rows = [(_w(lang, "exercise"), [r["id"] for r in runs]), (_w(lang, "budget"), [r["budget"] for r in runs]),
+            (_w(lang, "seed"), [str(r["seed"]) for r in runs]), (_w(lang, "status"), [r["status"] for r in runs]),
+            (_w(lang, "created") + " (UTC)", created),
+            (_w(lang, "time") + " s", [fmt(round(r["wall_time_s"], 1)) for r in runs])]
+    for i, (name, values) in enumerate(rows):
+        table.add_row(name, *values, end_section=i == len(rows) - 1)
+    sections = [(comparison["params_differ"], "--set "), (comparison["environment_differ"], "")]
+    for differ, prefix in sections:
+        for i, (name, values) in enumerate(differ.items()):
+            table.add_row(Text(prefix + name, style="dim" if not prefix else ""), *(_short(v) for v in values),
+                          end_section=i == len(differ) - 1)
+    for name, entry in comparison["metrics"].items():
+        cells = []
+        for value, target in zip(entry["values"], entry["targets"]):
+            cell = Text(fmt(value) + (f" {entry['unit']}" if entry["unit"] and value is not None else ""))
+            if target is not None:
+                cell.stylize("green" if target["met"] else "bold red")
+            cells.append(cell)
+        table.add_row(name, *cells)
+    stdout.print(table)
+    for run in runs:
+        stdout.print(Text(f"{run['label']}: {run['command'] or run['path']}", style="dim", overflow="fold"))
+
+
+def _short(value: Any) -> str:
+    if isinstance(value, list):
+        return ", ".join(map(str, value)) or "—"
+    if isinstance(value, str) and len(value) == 40 and all(c in "0123456789abcdef" for c in value):
+        return value[:10]  # a git commit
+    return fmt(value)
+
+
+def print_datasets(rows: list[dict]) -> None:
+    """``dlx data list``: name, ✓/✗, where from; under it (dim) what it is and the exercises that use it."""
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
+    table.add_column("name", no_wrap=True)
+    table.add_column("here", no_wrap=True)
+    table.add_column("kind · where / description · used by", overflow="fold")
+    for r in rows:
+        mark = Text("✓", style="green") if r["available"] else Text("✗", style="red")
+        used = ", ".join(r["used_by"]) or "—"
+        fallback = f" · fallback: {r['fallback']}" if r.get("fallback") else ""
+        detail = Text(f"{r['kind']} · {r['where']}{fallback}") + Text(f"\n{r['description']}\nused by: {used}",
+                                                                        style="dim")
+        table.add_row(r["name"], mark, detail)
+    stdout.print(table)
 
 
 def print_rows(title: str | None, columns: list[str], rows: list[list[Any]]) -> None:

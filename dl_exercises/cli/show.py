@@ -7,12 +7,14 @@ import json
 import typer
 
 from ..registry import get_exercise
+from . import completion
 from .common import handle_errors, state
 
 
 @handle_errors
 def show_command(
-    exercise_id: str = typer.Argument(..., help="exercise id, e.g. day4.transformer"),
+    exercise_id: str = typer.Argument(..., help="exercise id, e.g. day4.transformer",
+                                      autocompletion=completion.exercise_id),
     as_json: bool = typer.Option(False, "--json", help="print JSON on stdout"),
 ) -> None:
     """Show one exercise: what it does, its parameters per budget, targets and course figures."""

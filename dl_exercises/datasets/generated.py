@@ -53,7 +53,8 @@ def load_spiral(seed: int = 0, n_train: int = 500, n_test: int = 500, noise: flo
     return _bundle("spiral", make, seed, n_train, n_test, f"noise={noise}, turns={turns}")
 
 
-@dataset("linear", description="d = w·x + b + noise, x uniform in [0, 1] (the course's linear regression)", kind="generated")
+@dataset("linear", description="d = w·x + b + noise, x uniform in [0, 1] (the course's linear regression)", kind="generated",
+         used_by=("examples.linear_regression",))
 def load_linear(seed: int = 0, n_train: int = 100, n_test: int = 100, w: float = 3.0, b: float = 2.0, noise: float = 0.3) -> Bundle:
     """x (N, 1), d (N, 1) float32; the truth (w, b, noise) is in ``extra``."""
 
@@ -70,7 +71,8 @@ def cubic_truth(x: np.ndarray) -> np.ndarray:
     return -0.4 * x**3 + 1.6 * x**2 - 2.8 * x + 1.0
 
 
-@dataset("cubic", description="d = −0.4x³ + 1.6x² − 2.8x + 1 + noise, x uniform in [-2, 6]", kind="generated")
+@dataset("cubic", description="d = −0.4x³ + 1.6x² − 2.8x + 1 + noise, x uniform in [-2, 6]", kind="generated",
+         used_by=("examples.nonlinear_regression",))
 def load_cubic(seed: int = 0, n_train: int = 100, n_test: int = 100, noise: float = 0.05) -> Bundle:
     """x (N, 1), d (N, 1) float32 (the course's non-linear regression curve)."""
 
