@@ -150,9 +150,17 @@ def distributed(ctx):
         try:
             with ctx.training():
                 workers = run_job("worker", {**spec, "arrays": arrays}, p["timeout"], workers=2,
-                                  on_poll=lambda name, line: task.describe(f"{name}: {line}"))
+                                  on_poll=lambda name, line: task.describe(f"{name}: {line}"),
+                                  notice=ctx.reporter.notice)
         finally:
             task.close()
+        ports = ", ".join(f"*:{port}" for port in sorted({int(k) for w in workers for k in w.get("listening", {})}))
+        if workers[0].get("loopback_namespace"):
+            ctx.note(f"the 2 workers ran in a network namespace of their own with loopback only: their gRPC servers "
+                     f"listened on every interface there ({ports}), so on none that another machine can reach")
+        else:
+            ctx.note("the 2 workers listened on every network interface of this machine while they ran (no "
+                     "loopback-only network namespace could be made here); their gRPC servers ask for no password")
         reference = local["reference"]
         diff = max(abs(a - b) / abs(b) for w in workers for a, b in zip(w["losses"], reference["losses"]))
         ctx.metric("multiworker_loss_diff", diff, note="max |per-epoch loss of a worker − single-process loss| / loss")

@@ -15,6 +15,9 @@ becomes a one-line ``DlxError``; nothing is left running), and reads back
 each process's JSON result.
 
 - ``free_ports``: loopback ports the OS reports free, released before the workers bind them.
+- Workers run in a network namespace that has only loopback (``train.loopback``): TensorFlow's
+  unauthenticated gRPC server binds every interface. Where no namespace can be made, the caller is
+  told before the workers start (``notice``), with the ports and for how long they listen.
 - ``tf_config``: the ``TF_CONFIG`` of one worker of a cluster.
 - ``run_processes``: start, wait with a timeout, stop.
 - Jobs (run inside the child): ``local`` (MirroredStrategy with 1…R replicas under ``model.fit``,
@@ -148,12 +151,21 @@ def run_processes(commands: Sequence[tuple[str, Sequence[str], Mapping[str, str]
                 pass
 
 
-def run_job(job: str, spec: dict, timeout: float, *, workers: int = 0, on_poll=None) -> dict | list[dict]:
+def _stderr_notice(text: str) -> None:
+    print(f"note: {text}", file=sys.stderr, flush=True)
+
+
+def run_job(job: str, spec: dict, timeout: float, *, workers: int = 0, on_poll=None,
+            notice: Callable[[str], None] = _stderr_notice) -> dict | list[dict]:
     """Run ``job`` in a child process (``workers`` = 0) or as a loopback cluster of ``workers`` processes.
 
     ``spec`` is written as JSON with arrays passed by ``spec["arrays"]`` (name → numpy array,
-    saved beside it). Returns the child's result, or each worker's result in order.
+    saved beside it). Returns the child's result, or each worker's result in order; a worker's
+    result says whether it ran in a loopback-only network namespace (``"loopback_namespace"``).
+    Where none can be made, ``notice`` says so before the workers start.
     """
+    from .loopback import LoopbackNamespace
+
     arrays = spec.pop("arrays", {})
     with tempfile.TemporaryDirectory(prefix="dlx-distributed-") as tmp:
         folder = Path(tmp)
@@ -162,27 +174,41 @@ def run_job(job: str, spec: dict, timeout: float, *, workers: int = 0, on_poll=N
             spec["data"] = str(folder / "data.npz")
         commands = []
         results = []
+        namespace = None
         if workers:
             ports = free_ports(workers)
             addresses = [f"localhost:{port}" for port in ports]
+            namespace, why_not = LoopbackNamespace.start()
+            if namespace is None:
+                notice(f"the {workers} worker processes will listen on all network interfaces (TCP ports "
+                       f"{', '.join(map(str, ports))}: TensorFlow's gRPC server binds every address and asks for no "
+                       f"password) while they run, at most {timeout:.0f} s: no loopback-only network namespace here "
+                       f"({why_not}); run this exercise on a network you trust")
             for i in range(workers):
                 path = folder / f"worker{i}.json"
                 path.write_text(json.dumps({**spec, "result": str(folder / f"worker{i}.result.json")}))
                 # the loopback workers share one machine: each runs on its CPU (a GPU would be shared by both)
                 env = child_env({"TF_CONFIG": tf_config(addresses, i), "CUDA_VISIBLE_DEVICES": ""})
-                commands.append((f"worker {i} ({addresses[i]})", job_command(job, path), env))
+                argv = job_command(job, path)
+                commands.append((f"worker {i} ({addresses[i]})", namespace.wrap(argv) if namespace else argv, env))
                 results.append(folder / f"worker{i}.result.json")
         else:
             path = folder / "job.json"
             path.write_text(json.dumps({**spec, "result": str(folder / "result.json")}))
             commands.append((f"{job} job", job_command(job, path), child_env()))
             results.append(folder / "result.json")
-        run_processes(commands, timeout, workdir=folder, on_poll=on_poll)
+        try:
+            run_processes(commands, timeout, workdir=folder, on_poll=on_poll)
+        finally:
+            if namespace is not None:
+                namespace.close()
         loaded = []
         for (name, _, _), path in zip(commands, results):
             if not path.exists():
                 raise DlxError(f"{name} exited without writing its result")
             loaded.append(json.loads(path.read_text()))
+            if workers:
+                loaded[-1]["loopback_namespace"] = namespace.kind if namespace is not None else None
     return loaded if workers else loaded[0]
 
 
@@ -444,10 +470,16 @@ def worker_job(spec: dict) -> dict:
     strategy = tf.distribute.MultiWorkerMirroredStrategy()  # first, before any other TensorFlow op
     import keras
 
+    from .loopback import listening_ports
+
+    # what this worker's network namespace shows while the gRPC server runs (checked by the tests)
+    listening = {"net_namespace": os.readlink("/proc/self/ns/net") if os.path.exists("/proc/self/ns/net") else None,
+                 "listening": {str(port): where for port, where in listening_ports().items()}}
     data = _load(spec)
     result = train_with_strategy(tf, keras, strategy, data, spec)
     result["replicas"] = strategy.num_replicas_in_sync
     result["task"] = json.loads(os.environ["TF_CONFIG"])["task"]
+    result.update(listening)
     return result
 
 
@@ -469,7 +501,46 @@ def fail_job(spec: dict) -> dict:
     raise SystemExit(int(spec.get("code", 3)))
 
 
-JOBS = {"local": local_job, "worker": worker_job, "fail": fail_job}
+def probe_job(spec: dict) -> dict:
+    """A worker without TensorFlow that listens as TensorFlow's gRPC server does (every interface, its
+    ``TF_CONFIG`` port) and connects to each other worker at its ``TF_CONFIG`` address (tests of the
+    loopback namespace). Holds its socket open ``spec["hold"]`` seconds, so a test can look for it.
+    """
+    import socket
+
+    from .loopback import listening_ports
+
+    config = json.loads(os.environ["TF_CONFIG"])
+    index, addresses = config["task"]["index"], config["cluster"]["worker"]
+    server = socket.socket(socket.AF_INET6, socket.SOCK_STREAM)
+    server.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 0)  # [::]:PORT, IPv4 too, as gRPC binds
+    server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    server.bind(("::", int(addresses[index].rsplit(":", 1)[1])))
+    server.listen()
+    port = server.getsockname()[1]
+    reached = []
+    deadline = time.monotonic() + float(spec.get("connect_within", 30))
+    for i, address in enumerate(addresses):
+        if i == index:
+            continue
+        host, other_port = address.rsplit(":", 1)
+        while True:
+            try:
+                socket.create_connection((host, int(other_port)), timeout=2).close()
+                reached.append(i)
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    break
+                time.sleep(0.05)
+    listening = {str(port): where for port, where in listening_ports().items()}
+    time.sleep(float(spec.get("hold", 0)))
+    server.close()
+    return {"index": index, "port": port, "reached": reached, "listening": listening,
+            "net_namespace": os.readlink("/proc/self/ns/net")}
+
+
+JOBS = {"local": local_job, "worker": worker_job, "fail": fail_job, "probe": probe_job}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
