@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+from dl_exercises.datasets import recorded_names
 from dl_exercises.registry import list_exercises, list_suites
 from dl_exercises.runner import run_exercise
 
@@ -26,6 +27,9 @@ def test_smoke_run_is_well_formed(spec, tmp_path):
     assert not missing, f"the course example's metrics are missing: {missing}"
     if spec.data:
         assert result.data, "the data set actually used must be recorded"
+    listed = recorded_names()  # `dlx data list` names every data set a run can record
+    unlisted = [d.name for d in result.data if d.name not in listed]
+    assert not unlisted, f"data sets missing from `dlx data list`: {unlisted}"
     payload = json.loads((tmp_path / "result.json").read_text())
     assert payload["id"] == spec.id and payload["budget"] == "smoke"
     assert payload["environment"].get("dlx")
