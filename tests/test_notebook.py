@@ -186,10 +186,11 @@ def test_notebook_in_a_real_kernel(tmp_path):
         "r = run('day2.optimizers', budget='smoke')",
         "r",
         "print(sorted(r.figures), type(r.history).__name__, len(r.history) > 0, float(r.metrics['test_accuracy_sgd']) > 0)",
+        "import matplotlib\nprint(matplotlib.get_backend())",  # the notebook's own plots still show inline
     ]
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in cells])
     NotebookClient(nb, kernel_name="python3", timeout=600, resources={"metadata": {"path": str(tmp_path)}}).execute()
-    run_outputs, shown, printed = (cell.outputs for cell in nb.cells)
+    run_outputs, shown, printed, backend = (cell.outputs for cell in nb.cells)
 
     progress = [o for o in run_outputs if o.output_type == "display_data" and "<progress" in o.data.get("text/html", "")]
     assert len(progress) == 1, run_outputs  # one table, updated in place
@@ -207,3 +208,4 @@ def test_notebook_in_a_real_kernel(tmp_path):
 
     text = "".join(o.text for o in printed if o.output_type == "stream")
     assert text.strip() == "['optimizer_curves.png', 'optimizer_paths.png'] DataFrame True True"
+    assert "inline" in "".join(o.text for o in backend if o.output_type == "stream").lower()
