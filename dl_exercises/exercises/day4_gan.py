@@ -61,7 +61,6 @@ from ..registry import at_least, choice, data_sizes, exercise, fraction, learnin
 
 def _grid(plt, images, rows, cols, titles=None, size=1.0, row_labels=None):
     """Images in a rows × cols grid; ``titles`` above each image, ``row_labels`` left of each row."""
-    import numpy as np
     fig, axes = plt.subplots(rows, cols, figsize=(cols * size, rows * size), squeeze=False)
     for i, ax in enumerate(axes.ravel()):
         ax.axis("off")
