@@ -244,18 +244,19 @@ def prepare_out(out: str | Path | None, option: str = "--out") -> Path | None:
     if out is None:
         return None
     path = Path(out).expanduser()
+    named = f"{option}{str(path)!r}" if option.endswith("=") else f"{option} {path}"  # out='x' from Python, --out x
     if path.exists() and not path.is_dir():
-        raise UsageError(f"{option} {path}: is a file, not a folder (name a folder to write result.json and plots in)")
+        raise UsageError(f"{named}: is a file, not a folder (name a folder to write result.json and plots in)")
     try:
         path.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise UsageError(f"{option} {path}: cannot create this folder ({exc.strerror or exc})") from None
+        raise UsageError(f"{named}: cannot create this folder ({exc.strerror or exc})") from None
     probe = path / f".dlx-write-check-{os.getpid()}"
     try:
         probe.write_bytes(b"")
         probe.unlink()
     except OSError as exc:
-        raise UsageError(f"{option} {path}: cannot write in this folder ({exc.strerror or exc})") from None
+        raise UsageError(f"{named}: cannot write in this folder ({exc.strerror or exc})") from None
     return path
 
 
