@@ -199,11 +199,11 @@ def test_ctrl_c_saves_a_checkpoint_and_exits_130(enja_dir, tmp_path):
     meta = ckpt.read_meta(out / ckpt.FILENAME)
     assert meta["epoch"] >= 1 and 0 <= meta["step"] <= meta["steps_per_epoch"]
     assert json.loads((out / "result.json").read_text())["status"] == "interrupted"
-    # --resume with other settings is refused in one line, exit 1
+    # --resume with other settings is refused in one line before any work, exit 2 (a usage error)
     bad = subprocess.run(dlx + ["run", "day4.transformer", "--dataset", "enja", "--budget", "smoke", "--set",
                                 f"data_dir={enja_dir}", "--set", "epochs=41", "--set", "n_train=2000", "--resume",
                                 str(out)], env=env, capture_output=True, text=True, timeout=240)
-    assert bad.returncode == 1 and "other settings" in bad.stderr
+    assert bad.returncode == 2 and "epochs=40 there, 41 here" in bad.stderr and len(bad.stderr.splitlines()) == 1
     missing = subprocess.run(dlx + ["run", "day4.transformer", "--resume", str(tmp_path / "nothing")], env=env,
                              capture_output=True, text=True, timeout=120)
     assert missing.returncode == 2 and "no checkpoint" in missing.stderr
