@@ -12,24 +12,13 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import resource
 import subprocess
 import sys
 import time
 from pathlib import Path
 
-from .train.precision import cpu_flags
-
-
-def cpu_model() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or platform.machine()
+from .machine import cpu_flags, cpu_model
 
 
 def run_once(exercise_id: str, backend: str, seed: int, timeout_s: float, budget: str = "quick",

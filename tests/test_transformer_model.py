@@ -142,6 +142,27 @@ def test_shared_embeddings_use_one_table_and_bad_arguments_are_named():
         build_transformer(30, 20, d_model=10, num_heads=4)
 
 
+def test_tied_output_projection_is_the_target_embedding_table():
+    """The course lab's tying: logits = h Eᵀ with E the target embedding (no second V × d_model matrix, no bias)."""
+    tied = build_transformer(30, 40, num_layers=1, d_model=8, num_heads=2, d_ff=8, tie_output=True, name="t")
+    untied = build_transformer(30, 40, num_layers=1, d_model=8, num_heads=2, d_ff=8, name="u")
+    assert tied.model.count_params() == untied.model.count_params() - (8 * 40 + 40)
+    projection = tied.model.get_layer("t_output_projection")
+    table = tied.model.get_layer("t_target_embedding").embedding.embeddings
+    hidden = np.random.default_rng(0).normal(size=(3, 8)).astype("float32")
+    np.testing.assert_allclose(keras.ops.convert_to_numpy(projection(hidden)), hidden @ np.asarray(table).T, atol=1e-5)
+
+
+def test_heads_of_their_own_width_project_back_to_d_model():
+    """The course lab's 6 heads of d_k = 32 over d_model 128: Q, K, V project to 6 × 32, W^O back to d_model."""
+    models = build_transformer(30, 30, num_layers=1, d_model=8, num_heads=3, head_dim=4, d_ff=8, name="h")
+    attention = models.model.get_layer("h_encoder_1").self_attention
+    assert tuple(attention.query_dense.kernel.shape) == (8, 12)
+    assert tuple(attention.output_dense.kernel.shape) == (12, 8)
+    src = np.ones((2, 5), "int32")
+    assert models.model([src, src]).shape == (2, 5, 30)
+
+
 def test_beam_search_keeps_the_k_best_in_order_on_a_random_table():
     """One step of beam search against brute force over every two-token sequence."""
     rng = np.random.default_rng(9)

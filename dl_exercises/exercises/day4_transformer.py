@@ -388,7 +388,7 @@ def _report_bleu(ctx, hyps, refs, beam_hyps, p):
 def _attention_heatmap(ctx, models, source, decoded, src_vocab, tgt_vocab):
     """Encoder–decoder attention (last layer, mean over heads) of one example, as attention.png."""
     import numpy as np
-    if ctx.out is None:
+    if not ctx.wants_figures:
         return
     from ..text.vocab import BOS, EOS
 

@@ -295,12 +295,13 @@ class PaddingMask(keras.layers.Layer):
         return {**super().get_config(), "pad_id": self.pad_id}
 
 
-@keras.saving.register_keras_serializable(package="dlx")
 class TiedOutputProjection(keras.layers.Layer):
     """Logits from the target embedding table itself: ``h Eᵀ`` (Day4 Section5; Press & Wolf 2017).
 
     The course lab shares the target embedding with the pre-softmax projection (no bias),
-    as the paper does (section 3.4): one ``V × d_model`` matrix instead of two.
+    as the paper does (section 3.4): one ``V × d_model`` matrix instead of two. It holds a
+    reference to another layer, so it is wiring inside ``build_transformer`` rather than a
+    layer to serialize on its own (not registered; the models are checkpointed by weights).
 
     Args:
         embedding: the ``TokenEmbedding`` whose table is read (built before this layer is called).

@@ -123,7 +123,7 @@ def report_training(ctx, report, *, flops_per_epoch: float, peaks: dict[str, flo
 
 def bleu_curve(ctx, history: list[dict], title: str) -> None:
     """Training loss and dev BLEU per epoch as ``bleu_curve.png`` (with ``--out``)."""
-    if ctx.out is None or not history:
+    if not ctx.wants_figures or not history:
         return
     plt = ctx.pyplot()
     epochs = [r["epoch"] for r in history]
