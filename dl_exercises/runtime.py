@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from .errors import NonFiniteLoss
+from .errors import DlxError, NonFiniteLoss
 from .version import __version__
 
 
@@ -41,8 +41,16 @@ def tf_keras():
     global _TF_READY, _OP_DETERMINISM
     prepare_tf_environment()
     if "tensorflow" not in sys.modules:
-        with _quiet_native_stderr():
-            import tensorflow  # noqa: F401 (deliberately lazy)
+        from .tensorflow_build import MISSING, check_single_build
+
+        check_single_build()  # both builds in one environment: one line now, not a crash inside TensorFlow later
+        try:
+            with _quiet_native_stderr():
+                import tensorflow  # noqa: F401 (deliberately lazy)
+        except ModuleNotFoundError as exc:
+            if exc.name != "tensorflow":
+                raise
+            raise DlxError(MISSING) from None
     import tensorflow as tf
     import keras
 
