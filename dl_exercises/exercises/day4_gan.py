@@ -119,6 +119,45 @@ def _toy(ctx, p):
     ctx.save_figure(fig, "toy_optimal_discriminator.png")
 
 
+def _calibrate(ctx, logits, labels) -> float:
+    """Temperature scaling of the judge on half the real test digits, its ECE before and after on the other half."""
+    import numpy as np
+    from ..scratch.sample_quality import expected_calibration_error, fit_temperature, softmax
+
+    fit, held = np.arange(len(labels)) % 2 == 0, np.arange(len(labels)) % 2 == 1
+    temperature = fit_temperature(logits[fit], labels[fit])
+    ctx.metric("judge_temperature", round(temperature, 4),
+               note="T minimising the NLL of logits / T on the even-numbered real test digits (Guo et al. 2017)")
+    ctx.metric("judge_ece", round(expected_calibration_error(softmax(logits[held]), labels[held]), 4),
+               note="expected calibration error (15 bins) on the odd-numbered real test digits, T = 1")
+    ctx.metric("judge_ece_calibrated", round(expected_calibration_error(softmax(logits[held], temperature), labels[held]), 4),
+               note="the same with logits / T")
+    ctx.metric("judge_real_calibrated_confident_share", float(np.mean(softmax(logits, temperature).max(1) >= 0.9)),
+               note="real test digits at calibrated confidence ≥ 0.9: the ceiling of calibrated_confident_share")
+    return temperature
+
+
+def _frechet(ctx, judge, samples, x_train, x_test) -> None:
+    """Fréchet distance in the judge's penultimate features: generated vs real test digits, and real train vs test."""
+    import keras
+    from ..scratch.sample_quality import frechet_distance
+
+    features = keras.Model(judge.input, judge.get_layer(f"{judge.name}_flatten").output)
+    n = min(len(x_test), len(samples), len(x_train))  # equal sizes: the estimate's bias grows as n shrinks
+
+    def embed(images):
+        return features.predict(images[:n], batch_size=500, verbose=0)
+
+    real = embed(x_test)
+    fd = frechet_distance(embed(samples), real)
+    floor = frechet_distance(embed(x_train), real)
+    width = features.output.shape[-1]
+    ctx.metric("frechet_distance", round(fd, 2), note=f"{n} generated vs {n} real test digits, the judge's {width} "
+               "penultimate features (the FID's formula with the judge in place of Inception)")
+    ctx.metric("frechet_floor", round(floor, 2), note=f"{n} real training vs {n} real test digits: what real digits score")
+    ctx.metric("frechet_over_floor", round(fd / floor, 3), note="frechet_distance / frechet_floor (1 = as close as real)")
+
+
 @exercise(
     "day4.dcgan",
     title="DCGAN: transposed convs (no pooling), BN, ReLU/tanh G, LeakyReLU D, no FC hidden layers; judged by a separate CNN",
@@ -148,13 +187,22 @@ def _toy(ctx, p):
         "quick": {},
         "full": {"epochs": 30, "n_train": 60000, "n_test": 10000, "g_filters": 64, "d_filters": 64},
     },
-    targets={"quick": {"confident_share": ">= 0.6", "classes_present": ">= 8", "toy_d_max_error": "<= 0.05"}},
+    # Judge-robust targets. confident_share depends on how sure of itself the judge is: another CNN trained outside
+    # dlx (6 epochs, 92% of real digits at confidence ≥ 0.9) found 43% of the quick run's samples confident where
+    # this judge (96.7%) found 72%. Temperature scaling on half the real test digits finds T = 1.75 (an over-confident
+    # judge: ECE 0.018 → 0.011 on the other half), and the calibrated share of seed 0's samples is 0.524 (0.925 of
+    # real digits); the Fréchet distance in the judge's 800 penultimate features is 191 against 56 for real training
+    # digits (ratio 3.41). 18 epochs instead of 9 (57 s): calibrated share 0.539, Fréchet ratio 2.85 — better digits,
+    # not enough to double the run; the full budget trains 30 epochs.
+    targets={"quick": {"calibrated_confident_share": ">= 0.45", "frechet_over_floor": "<= 4.5",
+                       "classes_present": ">= 8", "toy_d_max_error": "<= 0.05"}},
 )
 def dcgan(ctx):
     """D*(x) = p_data/(p_data + p_g) on a 1-D toy; a DCGAN (ConvT from a 1×1 latent map, BN, ReLU/tanh G; strided-conv LeakyReLU D; no pooling, no FC hidden layer) on MNIST (Day4 GAN)."""
     import numpy as np
     from ..errors import NonFiniteLoss
     from ..nn.dcgan import DCGAN, StepRecorder, build_digit_classifier, build_discriminator, build_generator
+    from ..scratch.sample_quality import softmax
     from ..train.layout import load_images
 
     p = ctx.params
@@ -172,10 +220,12 @@ def dcgan(ctx):
     with ctx.training():
         judge.fit(x_train, y_train, batch_size=64, epochs=p["judge_epochs"], verbose=0,
                   callbacks=ctx.callbacks(p["judge_epochs"], "judge CNN", run="judge"))
-    real_probs = tf.nn.softmax(judge(x_test, training=False)).numpy()
+    real_logits = judge(x_test, training=False).numpy()
+    real_probs = softmax(real_logits)
     ctx.metric("judge_test_accuracy", float(np.mean(real_probs.argmax(1) == y_test)))
     ctx.metric("judge_real_confident_share", float(np.mean(real_probs.max(1) >= 0.9)),
                note="real test digits the judge classifies with confidence ≥ 0.9: the ceiling to read confident_share against")
+    temperature = _calibrate(ctx, real_logits, y_test)
 
     ctx.reseed(0)
     generator = build_generator(p["latent_dim"], p["g_filters"])
@@ -219,7 +269,8 @@ def dcgan(ctx):
     z = rng.standard_normal((p["n_samples"], p["latent_dim"])).astype("float32")
     samples = np.concatenate([generator(z[i : i + 500], training=False).numpy() for i in range(0, len(z), 500)])
     samples = np.clip((samples[..., 0] + 1.0) / 2.0, 0.0, 1.0).astype(np.float32)
-    probs = tf.nn.softmax(judge(samples[..., None], training=False)).numpy()
+    logits = judge(samples[..., None], training=False).numpy()
+    probs = softmax(logits)
     confident = probs.max(1) >= 0.9
     labels = probs.argmax(1)
     counts = np.bincount(labels[confident], minlength=10)
@@ -228,6 +279,10 @@ def dcgan(ctx):
     ctx.metric("classes_present", int(np.sum(share >= 0.02)),
                note="digit classes holding ≥ 2% of the confident samples (a fifth of a fair share): mode collapse lowers it")
     ctx.metric("largest_class_share", float(share.max()))
+    calibrated = softmax(logits, temperature).max(1) >= 0.9
+    ctx.metric("calibrated_confident_share", float(calibrated.mean()),
+               note=f"the same with the judge's calibrated confidence (logits / T, T = {temperature:.3f})")
+    _frechet(ctx, judge, samples[..., None], x_train, x_test)
     ctx.table(f"the judge on {len(samples)} generated digits", ["digit", *range(10)],
               [["confident samples", *counts.tolist()], ["share", *[round(float(s), 3) for s in share]]])
     ctx.note("The judge is a separate CNN trained only on real digits; D is never used to score G. "
