@@ -135,6 +135,10 @@ def bleu_curve(ctx, history: list[dict], title: str) -> None:
         other.plot(epochs, [r.get("dev_bleu_teacher_forced") for r in history], "^--", color="tab:orange",
                    label="teacher forced")
     other.plot(epochs, [r["dev_bleu"] for r in history], "s-", color="tab:red", label="greedy decoding")
+    for name, figure in ctx.spec.course.items():  # the course's figure, as a line beside the curve it matches
+        if name in ("dev_bleu", "dev_bleu_teacher_forced") and isinstance(figure.value, (int, float)):
+            other.axhline(figure.value, color="tab:orange" if name.endswith("forced") else "tab:red", linestyle=":",
+                          linewidth=1, label=f"course {figure.value:g} ({'teacher forced' if name.endswith('forced') else 'greedy'})")
     other.set_ylabel("dev BLEU", color="tab:red")
     other.legend(loc="lower right", fontsize=8)
     ctx.save_figure(fig, "bleu_curve.png")
