@@ -132,6 +132,38 @@ def write_markdown(report: dict, path: Path) -> None:
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
+README = DEFAULT_OUT.parent.parent / "README.md"
+README_BEGIN, README_END = "<!-- full-budget:begin -->", "<!-- full-budget:end -->"
+
+
+def readme_table(report: dict) -> str:
+    """The README's short table: per exercise, what dlx reached at full beside the course, and the time it took."""
+    lines = ["| exercise | data | dlx at full (course) | full target | time |", "|---|---|---|---|---|"]
+    for row in report["rows"]:
+        shown = {c["metric"] for c in row["course"]} | {t["metric"] for t in row["targets"]}
+        course = {c["metric"]: c["course"] for c in row["course"]}
+        if not shown:  # no course figure and no target: the first two scalar metrics say what ran
+            shown = set(list(row["metrics"])[:2])
+        values = [f"{m} {_fmt(row['metrics'].get(m))}" + (f" ({_fmt(course[m])})" if m in course else "")
+                  for m in row["metrics"] if m in shown]
+        targets = " ".join("✓" if t["met"] else "✗" for t in row["targets"]) or "—"
+        status = "" if row["status"] == "ok" or row["status"] == "target_missed" else f" **{row['status']}**"
+        lines.append(f"| `{row['id']}` | {', '.join(row['data']) or '—'} | {'; '.join(values) or '—'}{status} | "
+                     f"{targets} | {_duration(row['wall_s'])} |")
+    return "\n".join(lines)
+
+
+def write_readme_table(report: dict, path: Path = README) -> bool:
+    """Replace the block between the README's full-budget markers with ``readme_table``; False without markers."""
+    text = path.read_text(encoding="utf-8")
+    if README_BEGIN not in text or README_END not in text:
+        return False
+    head, rest = text.split(README_BEGIN, 1)
+    _, tail = rest.split(README_END, 1)
+    path.write_text(f"{head}{README_BEGIN}\n{readme_table(report)}\n{README_END}{tail}", encoding="utf-8")
+    return True
+
+
 def measured_minutes(exercise_id: str, path: Path = DEFAULT_OUT) -> tuple[float, str] | None:
     """``(wall minutes, machine)`` of the recorded full run of today's recipe, or None (no TensorFlow import)."""
     try:
@@ -150,6 +182,8 @@ def main(argv: list[str] | None = None) -> int:
                                  artifacts=True)
     report = sweep.sweep_and_write(args, full_specs(args.patterns), RUNS, build_report, write_markdown, budget="full",
                                    is_current=is_current, out_dir=args.artifacts)
+    if args.out == DEFAULT_OUT:
+        write_readme_table(report)
     bad = [r for r in report["rows"] if r["status"] != "ok"]
     for row in bad:
         print(f"{row['status']}: {row['id']}", file=sys.stderr)

