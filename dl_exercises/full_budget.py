@@ -63,7 +63,8 @@ def summarize(spec, run: dict) -> dict:
               if isinstance(value, (int, float)) and not isinstance(value, bool)]
     return {"id": spec.id, "status": run["status"], "data": data, "labels": labels, "metrics": metrics,
             "units": run.get("units", {}), "course": course, "targets": run.get("targets", []),
-            "wall_s": run.get("wall_s"), "cpu_s": run.get("cpu_s"), "precision": run.get("precision"),
+            "wall_s": run.get("wall_s"), "cpu_s": run.get("cpu_s"), "others_cpu_s": run.get("others_cpu_s"),
+            "precision": run.get("precision"),
             "machine": run.get("machine"), "error": run.get("error")}
 
 
@@ -89,10 +90,23 @@ def _fmt(value) -> str:
     return str(value)
 
 
+SHARED = 0.1  # other processes' CPU seconds per wall second above which a run's time is marked as shared
+
+
+def _shared(row: dict) -> bool:
+    """Other processes used the cores during the run (its wall time is longer than on an idle machine)."""
+    others, wall = row.get("others_cpu_s"), row.get("wall_s")
+    return bool(others and wall and others / wall > SHARED)
+
+
 def _duration(seconds) -> str:
     if seconds is None:
         return "—"
     return f"{seconds:.0f} s" if seconds < 600 else f"{seconds / 60:.1f} min"
+
+
+def _shared_mark(row: dict) -> str:
+    return f" † ({row['others_cpu_s']:.0f} s)" if _shared(row) else ""
 
 
 def write_markdown(report: dict, path: Path) -> None:
@@ -107,7 +121,8 @@ def write_markdown(report: dict, path: Path) -> None:
         "Each row is one run of `dlx run ID --budget full --seed 0` in a fresh process. "
         "*data* is the data set that ran; *course* sets the course's figure beside dlx's value of the same metric; "
         "*full target* is checked at this budget. *wall* is the whole process, *CPU* its user + system time "
-        "(up to twice the wall time on two busy cores).",
+        "(up to twice the wall time on two busy cores); † marks a run during which other processes used the cores "
+        "(their CPU seconds in brackets): on an idle machine it is faster.",
         "",
         "Machines: " + "; ".join(f"**{letter[m]}** {m}" for m in machines) + "." if machines else "",
         "",
@@ -122,7 +137,7 @@ def write_markdown(report: dict, path: Path) -> None:
                               for t in row["targets"]) or "—"
         status = row["status"] if not row.get("error") else f"{row['status']}: {row['error']}"
         lines.append(f"| `{row['id']}` | {', '.join(row['data']) or '—'} | {status} | {course} | {targets} | "
-                     f"{_duration(row['wall_s'])} | {_duration(row['cpu_s'])} | {row['precision'] or '—'} | "
+                     f"{_duration(row['wall_s'])}{_shared_mark(row)} | {_duration(row['cpu_s'])} | {row['precision'] or '—'} | "
                      f"{letter.get(row['machine'], '—')} |")
     lines += ["", "## Every metric of each run", ""]
     for row in report["rows"]:
@@ -149,7 +164,7 @@ def readme_table(report: dict) -> str:
         targets = " ".join("✓" if t["met"] else "✗" for t in row["targets"]) or "—"
         status = "" if row["status"] == "ok" or row["status"] == "target_missed" else f" **{row['status']}**"
         lines.append(f"| `{row['id']}` | {', '.join(row['data']) or '—'} | {'; '.join(values) or '—'}{status} | "
-                     f"{targets} | {_duration(row['wall_s'])} |")
+                     f"{targets} | {_duration(row['wall_s'])}{' †' if _shared(row) else ''} |")
     return "\n".join(lines)
 
 

@@ -21,6 +21,24 @@ from pathlib import Path
 from .machine import cpu_flags, cpu_model
 
 
+def busy_cpu_seconds() -> float | None:
+    """CPU seconds every process on the machine has used since boot (``/proc/stat``), or None off Linux."""
+    try:
+        fields = Path("/proc/stat").read_text().splitlines()[0].split()[1:]
+    except (OSError, IndexError):
+        return None
+    user, nice, system, _idle, _iowait, irq, softirq = (int(v) for v in fields[:7])
+    return (user + nice + system + irq + softirq) / os.sysconf("SC_CLK_TCK")
+
+
+def _others(busy_before: float | None, child_cpu_s: float) -> float | None:
+    """CPU seconds other processes used while the run ran: what shared its cores (0 on an idle machine)."""
+    busy_after = busy_cpu_seconds()
+    if busy_before is None or busy_after is None:
+        return None
+    return round(max(0.0, busy_after - busy_before - child_cpu_s), 1)
+
+
 def run_once(exercise_id: str, backend: str, seed: int, timeout_s: float, budget: str = "quick",
              out: Path | None = None) -> dict:
     """One run in a fresh process; returns its status, targets, wall and CPU time, precision and parameters.
@@ -40,6 +58,7 @@ def run_once(exercise_id: str, backend: str, seed: int, timeout_s: float, budget
         cmd += ["--out", str(out)]
     start = time.perf_counter()
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    busy_before = busy_cpu_seconds()
     try:
         proc = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=timeout_s)
     except subprocess.TimeoutExpired:
@@ -47,12 +66,14 @@ def run_once(exercise_id: str, backend: str, seed: int, timeout_s: float, budget
     wall = round(time.perf_counter() - start, 1)
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = round((after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime), 1)
+    others = _others(busy_before, cpu)
     try:
         payload = json.loads(proc.stdout)
     except json.JSONDecodeError:
         last = (proc.stderr.strip().splitlines() or [""])[-1]
         return {"status": f"error (exit {proc.returncode}): {last}", "wall_s": wall, "targets": []}
-    run = {"status": payload["status"], "wall_s": wall, "cpu_s": cpu, "run_s": payload.get("wall_time_s"),
+    run = {"status": payload["status"], "wall_s": wall, "cpu_s": cpu, "others_cpu_s": others,
+           "run_s": payload.get("wall_time_s"),
            "precision": payload.get("environment", {}).get("precision"), "params": payload.get("params"),
            "targets": [{"metric": t["metric"], "bound": t["bound"], "value": t["value"], "met": t["met"]}
                        for t in payload.get("targets", [])]}

@@ -60,3 +60,14 @@ def test_the_readme_table_is_the_one_the_json_gives():
     text = README.read_text(encoding="utf-8")
     block = text.split(README_BEGIN, 1)[1].split(README_END, 1)[0].strip()
     assert block == readme_table(_table()), "rewrite it: python -m dl_exercises.full_budget --report"
+
+
+def test_a_run_that_shared_its_cores_is_marked():
+    from dl_exercises.full_budget import _shared
+    from dl_exercises.sweep import busy_cpu_seconds
+
+    assert _shared({"wall_s": 100.0, "others_cpu_s": 30.0}) and not _shared({"wall_s": 100.0, "others_cpu_s": 2.0})
+    assert not _shared({"wall_s": 100.0, "others_cpu_s": None})
+    first = busy_cpu_seconds()
+    sum(i * i for i in range(300_000))  # some CPU work of this process
+    assert first is None or busy_cpu_seconds() >= first
