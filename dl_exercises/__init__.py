@@ -18,7 +18,7 @@ from .version import __version__
 
 def run(exercise_id: str, *, budget: str = "quick", seed: int = 0, overrides: dict[str, Any] | None = None,
         dataset: str | None = None, out=None, reporter=None, figures: bool = True, tensorboard: bool = True,
-        **params: Any):
+        lang: str | None = None, **params: Any):
     """Run one exercise by id and return its ``Result``; every argument is checked before any work, as the CLI does.
 
     Args:
@@ -32,6 +32,8 @@ def run(exercise_id: str, *, budget: str = "quick", seed: int = 0, overrides: di
             terminal, nothing otherwise (``progress.NullReporter()`` is silent). Notices are ``DlxNotice`` warnings.
         figures: keep every figure in ``Result.figures`` (shown inline in a notebook), with or without ``out``.
         tensorboard: with ``out``, write TensorBoard scalars of every Keras fit under ``out/tensorboard``.
+        lang: ``"ja"`` writes the notes, tables, figures and progress in the course's Japanese terms
+            (default: ``DLX_LANG``, else English).
 
     Returns:
         The ``Result``: ``.metrics``, ``.figures``, ``.history`` (a DataFrame when pandas is installed),
@@ -44,6 +46,12 @@ def run(exercise_id: str, *, budget: str = "quick", seed: int = 0, overrides: di
     """
     from .runner import prepare_out, run_plan
 
+    from .glossary import LANGS
+
+    if lang is not None and lang not in LANGS:
+        from .errors import UsageError
+
+        raise UsageError(f"lang={lang!r}: choose one of {', '.join(LANGS)}")
     values = {**(overrides or {}), **params}
     plan = get_exercise(exercise_id).plan(budget, seed, values, dataset)
     out = prepare_out(out, "out=")
@@ -53,7 +61,7 @@ def run(exercise_id: str, *, budget: str = "quick", seed: int = 0, overrides: di
 
         reporter = auto_reporter(exercise_id)
     try:
-        return run_plan(plan, out=out, reporter=reporter, capture_figures=figures, tensorboard=tensorboard,
+        return run_plan(plan, out=out, reporter=reporter, capture_figures=figures, tensorboard=tensorboard, lang=lang,
                         command=_call_text(exercise_id, budget=budget, seed=seed, dataset=dataset, out=out, **values))
     finally:
         if own_reporter and hasattr(reporter, "stop"):

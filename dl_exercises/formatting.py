@@ -1,49 +1,15 @@
-"""What the terminal table and the notebook's HTML share: the glossary of words a learner reads, and number formats.
+"""What the terminal table, the notebook's HTML and ``dlx report`` share: number formats and the glossary's words.
 
 No rich here (``cli/render.py`` draws the terminal, ``notebook.py`` the HTML):
-one glossary for ``--lang ja`` and one ``fmt``, so a number reads the same
-in both.
+one glossary for ``--lang ja`` (``glossary/``) and one ``fmt``, so a number reads
+the same in all of them.
 """
 
 from __future__ import annotations
 
-import os
 from typing import Any
 
-LANGS = ("en", "ja")
-
-WORDS = {
-    "en": {
-        "metric": "metric", "dlx": "dlx", "target": "target", "course": "course", "id": "id", "title": "title",
-        "section": "section", "data": "data", "tags": "tags", "budget": "budget", "seed": "seed", "time": "time",
-        "train": "train", "met": "all targets met", "missed": "target missed",
-        "params": "parameters", "artifacts": "written", "where": "course figures from",
-        "reference": "reference", "figures": "figures", "history": "history", "notes": "notes",
-        "status": "status", "created": "created", "run": "run", "parameter": "parameter", "help": "help",
-        "allowed": "allowed", "params_note": "(--set NAME=VALUE; the value each budget runs with)",
-        "exercise": "exercise", "differ": "differ", "environment": "environment", "runs": "runs",
-    },
-    "ja": {
-        "metric": "指標", "dlx": "dlx", "target": "目標", "course": "講座", "id": "ID", "title": "演習",
-        "section": "章", "data": "データ", "tags": "タグ", "budget": "予算", "seed": "シード", "time": "時間",
-        "train": "学習", "met": "目標達成", "missed": "目標未達",
-        "params": "パラメータ", "artifacts": "出力", "where": "講座の数値の出典",
-        "reference": "参考値", "figures": "図", "history": "学習履歴", "notes": "注記",
-        "status": "状態", "created": "作成", "run": "実行", "parameter": "パラメータ", "help": "説明",
-        "allowed": "許容値", "params_note": "（--set 名前=値; 各予算で使う値）",
-        "exercise": "演習", "differ": "相違", "environment": "環境", "runs": "実行",
-    },
-}
-
-
-def lang_of(lang: str | None) -> str:
-    """"en" or "ja": ``--lang`` when given (checked by the CLI), else ``DLX_LANG`` (any ``ja…`` locale means ja)."""
-    chosen = (lang or os.environ.get("DLX_LANG") or "en").lower()
-    return "ja" if chosen.startswith("ja") else "en"
-
-
-def word(lang: str, key: str) -> str:
-    return WORDS[lang][key]
+from .glossary import LANGS, WORDS, lang_of, word  # noqa: F401 (the one glossary; re-exported for its users)
 
 
 def decimals(value: Any) -> int:

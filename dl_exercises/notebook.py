@@ -155,8 +155,11 @@ def rows_html(title: str | None, columns: list[str], rows: list[list[Any]], limi
 
 
 def result_html(result, lang: str | None = None) -> str:
-    """A Result as HTML: title, what ran, metric | dlx | target | course, extra tables, verdict, notes, figures."""
-    lang = lang_of(lang)
+    """A Result as HTML: title, what ran, metric | dlx | target | course, extra tables, verdict, notes, figures.
+
+    In the language its notes and figures were written in, unless ``lang`` says otherwise.
+    """
+    lang = lang_of(lang or getattr(result, "lang", None))
     d = result.to_dict()
     title = d["title_ja"] if lang == "ja" and d.get("title_ja") else d["title"]
     parts = [f"<div class='dlx-result'><div><b style='color:#0a8a8a'>{html.escape(d['id'])}</b> "

@@ -10,6 +10,7 @@ The JSON schema (``"schema"``) only ever gains keys:
   2: ``created_utc`` and ``command`` (where the run came from); the environment's ``cpu``,
      ``vector_instructions``, ``onednn``, ``tensorflow_build``, ``gpu_names``, ``precision``,
      ``git_commit`` and ``git_modified``. Readers of schema 1 files get these as empty values.
+  3: ``lang``, the language of the run's notes, table titles and figures (``--lang``); "en" for older files.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 NOT_IN_JSON = {"json": False}  # field metadata: kept in memory, written elsewhere (PNG files, history.csv)
 
 
@@ -171,6 +172,8 @@ class Result:
     # schema 2
     created_utc: str = ""  # when the run started, ISO 8601 in UTC
     command: str = ""  # the command line, or the Python call, that started it
+    # schema 3
+    lang: str = "en"  # the language its texts and figures were written in: "en" or "ja"
     # in memory only: the figures (PNG files with --out) and the history rows (history.csv)
     figures: dict[str, Figure] = field(default_factory=dict, metadata=NOT_IN_JSON)
     history_rows: list[dict[str, Any]] = field(default_factory=list, metadata=NOT_IN_JSON)
@@ -203,7 +206,7 @@ class Result:
         return cls(
             **{k: d[k] for k in ("id", "title", "budget", "seed", "status", "title_ja", "section", "params",
                                  "wall_time_s", "train_time_s", "environment", "artifacts", "notes", "error",
-                                 "created_utc", "command")},
+                                 "created_utc", "command", "lang")},
             data=[DataUsage(**_known(DataUsage, x)) for x in d["data"]],
             metrics={k: Metric(**_known(Metric, v)) for k, v in d["metrics"].items()},
             targets=[TargetCheck(**_known(TargetCheck, t)) for t in d["targets"]],
@@ -261,7 +264,7 @@ def upgrade(payload: dict[str, Any]) -> dict[str, Any]:
                        ("data", []), ("metrics", {}), ("targets", []), ("course", {}), ("references", {}),
                        ("params", {}), ("wall_time_s", 0.0), ("train_time_s", 0.0), ("environment", {}),
                        ("artifacts", []), ("tables", []), ("notes", []), ("error", ""),
-                       ("created_utc", ""), ("command", "")):
+                       ("created_utc", ""), ("command", ""), ("lang", "en")):
         if d.get(key) is None:
             d[key] = empty
     d["schema"] = d.get("schema", 1)

@@ -28,6 +28,7 @@ from typing import Any, Iterable, Iterator, Mapping
 
 from . import runtime
 from .errors import DlxError, UsageError
+from .glossary import lang_of, tr_term, translate, use_lang
 from .progress import NullReporter
 from .registry import ExerciseSpec, Plan, Target
 from .result import DataUsage, Figure, Metric, Result, Table, TargetCheck
@@ -40,10 +41,13 @@ class RunContext:
 
     Figures: an exercise draws them when ``ctx.wants_figures`` (there is an ``--out`` folder, or the
     caller keeps figures, as a notebook does) and hands each to ``ctx.save_figure``.
+
+    Language: an exercise writes its notes, tables and figures in English; under ``lang="ja"`` the
+    context puts each through the glossary as it is recorded (``ctx.t`` for a text it builds itself).
     """
 
     def __init__(self, plan: Plan, *, out: Path | None = None, reporter=None, capture_figures: bool = False,
-                 tensorboard: bool = True) -> None:
+                 tensorboard: bool = True, lang: str | None = None) -> None:
         self.plan = plan
         self.spec = plan.spec
         self.budget = plan.budget
@@ -52,7 +56,9 @@ class RunContext:
         self.dataset = plan.dataset
         self.out = Path(out) if out else None
         self.resume = Path(plan.resume) if plan.resume else None  # --resume DIR (exercises that checkpoint read it)
-        self.reporter = reporter or NullReporter()
+        self.lang = lang_of(lang)
+        self.reporter = TranslatingReporter(reporter or NullReporter(), self.lang)
+        self._fonts_replaced: dict | None = None
         self.capture_figures = capture_figures
         self.tensorboard = tensorboard and self.out is not None
         self._tensorboard_runs: set[str] = set()
@@ -60,7 +66,7 @@ class RunContext:
         self._result = Result(
             id=plan.spec.id, title=plan.spec.title, title_ja=plan.spec.title_ja, section=plan.spec.section,
             budget=plan.budget, seed=plan.seed, params=dict(plan.params), course=dict(plan.spec.course),
-            references=dict(plan.spec.references),
+            references=dict(plan.spec.references), lang=self.lang,
         )
         self._train_time = 0.0
 
@@ -69,14 +75,20 @@ class RunContext:
         """Record a metric; returns the value recorded (so a table can show the same number)."""
         if hasattr(value, "tolist"):
             value = value.tolist()
-        self._result.metrics[name] = Metric(value, unit, note)
+        self._result.metrics[name] = Metric(value, unit, self.t(note))
         return value
 
     def table(self, title: str, columns: list[str], rows: Iterable[Iterable[Any]]) -> None:
-        self._result.tables.append(Table(title, list(columns), [list(r) for r in rows]))
+        """An extra table; its title and columns in the run's language, word cells too (names and numbers stay)."""
+        rows = [[tr_term(v, self.lang) if isinstance(v, str) else v for v in r] for r in rows]
+        self._result.tables.append(Table(self.t(title), [self.t(c) if isinstance(c, str) else c for c in columns], rows))
 
     def note(self, text: str) -> None:
-        self._result.notes.append(text)
+        self._result.notes.append(self.t(text))
+
+    def t(self, text: str) -> str:
+        """``text`` in the run's language, through the glossary (English as it is)."""
+        return translate(text, self.lang)
 
     def log(self, **row: Any) -> None:
         """Append one row to the history (written to history.csv with ``--out``)."""
@@ -95,6 +107,8 @@ class RunContext:
         return bundle
 
     def record_data(self, usage: DataUsage) -> None:
+        if usage.note and self.lang != "en":
+            usage = DataUsage(usage.name, usage.source, dict(usage.sizes), self.t(usage.note))
         self._result.data.append(usage)
 
     # training ----------------------------------------------------------------
@@ -192,6 +206,7 @@ class RunContext:
         """Keep ``fig`` as ``name`` (a PNG under ``--out``, and in ``Result.figures`` when figures are kept), close it.
 
         A heatmap (a colour-mapped 2-D image) without a colour bar gets one: its colours mean nothing without a scale.
+        Its words (titles, axis labels, legends, notes on it) are put in the run's language here.
         """
         import io
 
@@ -200,6 +215,7 @@ class RunContext:
         path = self.artifact_path(name)
         try:
             if path is not None or self.capture_figures:
+                translate_figure(fig, self.lang)
                 add_colour_bars(fig)
                 buffer = io.BytesIO()
                 fig.savefig(buffer, format="png", dpi=110, bbox_inches="tight")
@@ -212,16 +228,64 @@ class RunContext:
             plt.close(fig)
         return path
 
-    @staticmethod
-    def pyplot():
-        """matplotlib's pyplot: on the Agg backend unless a backend was chosen already (a notebook's inline one)."""
+    def pyplot(self):
+        """matplotlib's pyplot: on the Agg backend unless a backend was chosen already (a notebook's inline one).
+
+        Figures drawn during the run use the fonts of its language (``fonts.families``), Japanese included;
+        the caller's font settings come back when the run ends.
+        """
         import matplotlib
 
         if "matplotlib.pyplot" not in sys.modules and not os.environ.get("MPLBACKEND"):
             matplotlib.use("Agg")
         import matplotlib.pyplot as plt
 
+        if self._fonts_replaced is None:
+            from . import fonts
+
+            self._fonts_replaced = fonts.apply(self.lang)
         return plt
+
+    def restore_fonts(self) -> None:
+        if self._fonts_replaced is not None:
+            from . import fonts
+
+            fonts.restore(self._fonts_replaced)
+            self._fonts_replaced = None
+
+
+class TranslatingReporter:
+    """A reporter whose progress labels and notices reach the learner in the run's language."""
+
+    def __init__(self, inner, lang: str) -> None:
+        self.inner, self.lang = inner, lang
+
+    def task(self, label: str, total: int | None = None):
+        return self.inner.task(translate(label, self.lang), total=total)
+
+    def notice(self, text: str) -> None:
+        self.inner.notice(translate(text, self.lang))
+
+    def __getattr__(self, name: str):  # stop() and whatever else the wrapped reporter offers
+        return getattr(self.inner, name)
+
+
+def translate_figure(fig, lang: str) -> None:
+    """Every word of ``fig`` (titles, axis labels, legend entries, texts, fixed tick labels) in ``lang``."""
+    if lang == "en":
+        return
+    from matplotlib.text import Text
+    from matplotlib.ticker import FixedFormatter
+
+    for artist in fig.findobj(Text):
+        text = artist.get_text()
+        if text:
+            artist.set_text(translate(text, lang))
+    for ax in fig.axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            formatter = axis.get_major_formatter()
+            if isinstance(formatter, FixedFormatter):
+                formatter.seq = [tr_term(str(label), lang) for label in formatter.seq]
 
 
 def add_colour_bars(fig) -> None:
@@ -261,7 +325,7 @@ def prepare_out(out: str | Path | None, option: str = "--out") -> Path | None:
 
 
 def run_plan(plan: Plan, *, out: str | Path | None = None, reporter=None, capture_figures: bool = False,
-             tensorboard: bool = True, command: str = "") -> Result:
+             tensorboard: bool = True, command: str = "", lang: str | None = None) -> Result:
     """Run a checked ``plan`` and return its Result; ``DlxError``/``KeyboardInterrupt`` propagate after saving.
 
     Args:
@@ -270,10 +334,19 @@ def run_plan(plan: Plan, *, out: str | Path | None = None, reporter=None, captur
         capture_figures: keep every figure in ``Result.figures`` (a notebook shows them), ``--out`` or not.
         tensorboard: with ``out``, also write TensorBoard scalars of every Keras ``fit`` under ``out/tensorboard``.
         command: the command line or Python call that started the run, for the result's provenance.
+        lang: the language of its notes, tables, figures and progress ("en", "ja"; default ``DLX_LANG``).
     """
+    with use_lang(lang) as chosen:
+        return _run_plan(plan, out=out, reporter=reporter, capture_figures=capture_figures, tensorboard=tensorboard,
+                         command=command, lang=chosen)
+
+
+def _run_plan(plan: Plan, *, out, reporter, capture_figures: bool, tensorboard: bool, command: str,
+              lang: str) -> Result:
     out = prepare_out(out)
     runtime.prepare_tf_environment()  # before any exercise imports TensorFlow
-    ctx = RunContext(plan, out=out, reporter=reporter, capture_figures=capture_figures, tensorboard=tensorboard)
+    ctx = RunContext(plan, out=out, reporter=reporter, capture_figures=capture_figures, tensorboard=tensorboard,
+                     lang=lang)
     ctx._result.created_utc = datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds").replace(
         "+00:00", "Z")
     ctx._result.command = command or default_command(plan)
@@ -293,7 +366,7 @@ def run_plan(plan: Plan, *, out: str | Path | None = None, reporter=None, captur
         raise
     except DlxError as exc:
         ctx._result.status = "failed"
-        ctx._result.error = str(exc)
+        ctx._result.error = ctx.t(str(exc))
         _finish(ctx, start)
         raise
     except Exception as exc:  # an internal error: the folder must not say "running" forever
@@ -369,6 +442,7 @@ def _unmatched_data_targets(plan: Plan, data_used: list[str]) -> str | None:
 
 
 def _finish(ctx: RunContext, start: float) -> None:
+    ctx.restore_fonts()
     result = ctx._result
     used = {d.name for d in result.data}
     result.course = {k: c for k, c in result.course.items() if c.data is None or c.data in used}

@@ -38,7 +38,7 @@ def test_result_json_says_where_it_came_from(fake, tmp_path):
     result = runner.invoke(app, ["run", fake, "--seed", "7", "--set", "lr=0.3", "--out", str(tmp_path)])
     assert result.exit_code == 0, result.output
     saved = json.loads((tmp_path / "result.json").read_text())
-    assert saved["schema"] == SCHEMA_VERSION == 2
+    assert saved["schema"] == SCHEMA_VERSION == 3
     created = datetime.datetime.fromisoformat(saved["created_utc"].replace("Z", "+00:00"))
     assert created.tzinfo is not None and abs(datetime.datetime.now(datetime.timezone.utc) - created).total_seconds() < 600
     assert saved["command"] == f"dlx run {fake} --seed 7 --set lr=0.3 --out {tmp_path}"
@@ -109,7 +109,7 @@ def test_compare_is_the_same_command_and_takes_folders_and_json(fake, tmp_path):
     assert result.exit_code == 0, result.output
     comparison = json.loads(result.stdout)
     assert [r["label"] for r in comparison["runs"]] == ["lr0.1", "lr0.3", "old"]
-    assert [r["schema"] for r in comparison["runs"]] == [2, 2, 1]
+    assert [r["schema"] for r in comparison["runs"]] == [3, 3, 1]
     assert comparison["params_differ"] == {"lr": [0.1, 0.3, 0.05]}
     assert comparison["metrics"]["accuracy"]["values"] == [0.6, 0.8, 0.55]
     assert [t["met"] for t in comparison["metrics"]["accuracy"]["targets"]] == [False, True, False]

@@ -16,6 +16,8 @@ except ImportError:  # pragma: no cover - older typer, click installed beside it
     from click import exceptions as click_exceptions
 
 from ..errors import EXIT_FAILED, EXIT_USAGE
+from ..glossary import scope as glossary_scope
+from ..glossary import set_lang
 from ..version import __version__
 from .bench import bench_command
 from .check import check_command
@@ -24,6 +26,7 @@ from .data import data_app
 from .env import env_command
 from .list_cmd import list_command
 from .play import play_command
+from .report import report_command
 from .run import run_command
 from .runs import runs_command
 from .show import show_command
@@ -40,17 +43,18 @@ class DlxGroup(TyperGroup):
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
         args = list(sys.argv[1:] if args is None else args)
         state.command = shlex.join(["dlx", *args])
-        try:
-            code = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
-        except click_exceptions.NoArgsIsHelpError as exc:  # `dlx` or `dlx data` alone: the help, as Click shows it
-            exc.show()
-            code = exc.exit_code
-        except click_exceptions.UsageError as exc:
-            code = _one_line(exc.format_message(), exc.ctx, EXIT_USAGE)
-        except click_exceptions.ClickException as exc:
-            code = _one_line(exc.format_message(), None, exc.exit_code)
-        except typer.Abort:
-            code = _one_line("aborted", None, EXIT_FAILED)
+        with glossary_scope():  # --lang holds for this invocation only, its one-line errors included
+            try:
+                code = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+            except click_exceptions.NoArgsIsHelpError as exc:  # `dlx` or `dlx data` alone: the help, as Click shows it
+                exc.show()
+                code = exc.exit_code
+            except click_exceptions.UsageError as exc:
+                code = _one_line(exc.format_message(), exc.ctx, EXIT_USAGE)
+            except click_exceptions.ClickException as exc:
+                code = _one_line(exc.format_message(), None, exc.exit_code)
+            except typer.Abort:
+                code = _one_line("aborted", None, EXIT_FAILED)
         if not standalone_mode:
             return code
         sys.exit(code if isinstance(code, int) else 0)
@@ -94,6 +98,7 @@ def main_options(
     """dlx: run, compare and check the E資格 course's exercises."""
     state.debug = debug or debug_from_env()
     state.lang = lang.value if lang is not None else None
+    set_lang(state.lang)  # every text from here on (tables, notes, errors) in this language
 
 
 app.command("list")(list_command)
@@ -105,6 +110,7 @@ app.command("check")(check_command)
 app.command("env")(env_command)
 app.command("play")(play_command)
 app.command("runs")(runs_command)
+app.command("report")(report_command)
 app.command("compare", help="Same as `dlx runs`: compare result.json files side by side.")(runs_command)
 
 

@@ -15,6 +15,8 @@ from rich.text import Text
 
 from ..formatting import data_summary, fmt, lang_of, word  # noqa: F401 (commands use render.fmt, render.lang_of)
 from ..formatting import decimals as _decimals
+from ..glossary import current as _current_lang
+from ..glossary import translate
 from ..progress import NullTask
 
 stdout = Console(soft_wrap=False, highlight=False)
@@ -70,7 +72,7 @@ def result_table(result: dict, lang: str = "en") -> list:
     if result.get("targets"):
         missed = [t for t in result["targets"] if not t["met"]]
         if missed:
-            text = ", ".join(f"{t['metric']} {fmt(t['value'])} (target {t['bound']})" for t in missed)
+            text = ", ".join(f"{t['metric']} {fmt(t['value'])} ({_w(lang, 'target')} {t['bound']})" for t in missed)
             parts.append(Text(f"✗ {_w(lang, 'missed')}: {text}", style="bold red"))
         else:
             parts.append(Text(f"✓ {_w(lang, 'met')}", style="bold green"))
@@ -135,7 +137,7 @@ def print_spec(spec, lang: str = "en") -> None:
     stdout.print(Text(f"{spec.id}", style="bold cyan") + Text(f"  {spec.title} / {spec.title_ja}", style="bold"))
     stdout.print(f"{_w(lang, 'section')}: {spec.section}")
     if spec.summary:
-        stdout.print(spec.summary)
+        stdout.print(translate(spec.summary, lang))
     stdout.print(f"{_w(lang, 'data')}: {', '.join(spec.data) or '—'}   {_w(lang, 'tags')}: {', '.join(spec.tags) or '—'}")
     if d["params"]:
         table = Table(title=f"{_w(lang, 'params')} {_w(lang, 'params_note')}", title_justify="left",
@@ -146,7 +148,7 @@ def print_spec(spec, lang: str = "en") -> None:
         table.add_column(f"{_w(lang, 'help')} ({_w(lang, 'allowed')})", overflow="fold", ratio=1, min_width=20)
         for name, p in d["params"].items():
             per_budget = [Text(str(d["budgets"][b].get(name, p["default"]))) for b in ("smoke", "quick", "full")]
-            help_text = Text(p["help"] or "") + Text(("\n" if p["help"] else "") + p["allowed"], style="dim")
+            help_text = Text(translate(p["help"], lang) or "") + Text(("\n" if p["help"] else "") + p["allowed"], style="dim")
             table.add_row(name, *per_budget, help_text)
         stdout.print(table)
     targets = [(b, m, t) for b, ts in d["targets"].items() for m, t in ts.items()]
@@ -160,7 +162,7 @@ def print_spec(spec, lang: str = "en") -> None:
 
     measured = measured_minutes(spec.id)
     if measured is not None:
-        stdout.print(f"full budget: {measured[0]:.1f} min measured on {measured[1]} (data/full_budget.md)")
+        stdout.print(translate(f"full budget: {measured[0]:.1f} min measured on {measured[1]} (data/full_budget.md)", lang))
 
 
 def print_comparison(comparison: dict, lang: str = "en") -> None:
@@ -229,19 +231,29 @@ def print_rows(title: str | None, columns: list[str], rows: list[list[Any]]) -> 
 
 
 def print_check(row: dict, ja: bool = False) -> None:
+    """One 確認テスト: its name, section and kind, the question and answer, and dlx's evidence (or the exercise)."""
+    lang = "ja" if ja else "en"
     mark = Text("✓", style="bold green") if row["ok"] else Text("✗", style="bold red")
-    stdout.print(mark + Text(f" {row['name']}", style="bold cyan") + Text(f"  ({row['section']})", style="dim"))
-    stdout.print(f"  Q: {row['question_ja'] if ja else row['question']}")
-    stdout.print(f"  A: {row['answer']}")
-    stdout.print(Text(f"  evidence: {row['evidence']}", style="dim"))
+    kind = row.get("kind", "")
+    stdout.print(mark + Text(f" {row['name']}", style="bold cyan")
+                 + Text(f"  ({row['section']}{' · ' + kind if kind else ''})", style="dim"))
+    stdout.print(f"  {_w(lang, 'question')}: {row['question_ja'] if ja else row['question']}")
+    stdout.print(f"  {_w(lang, 'answer')}: {row.get('answer_ja') if ja and row.get('answer_ja') else row['answer']}")
+    stdout.print(Text(f"  {_w(lang, 'evidence')}: {row['evidence']}", style="dim"))
+    if row.get("exercises"):
+        stdout.print(Text(f"  {_w(lang, 'exercises')}: " + ", ".join(f"dlx run {e}" for e in row["exercises"]),
+                          style="dim"))
 
 
 def notice(text: str) -> None:
-    stderr.print(f"note: {text}", style="yellow", soft_wrap=True)
+    lang = _current_lang()
+    stderr.print(f"{_w(lang, 'notice')}: {translate(text, lang)}", style="yellow", soft_wrap=True)
 
 
 def error(text: str) -> None:
-    stderr.print(Text(f"dlx: error: {text}", style="bold red"), soft_wrap=True)
+    """``dlx: error: TEXT`` on stderr, in the language in use (``--lang``)."""
+    lang = _current_lang()
+    stderr.print(Text(f"dlx: {_w(lang, 'error')}: {translate(text, lang)}", style="bold red"), soft_wrap=True)
 
 
 class _RichTask:
@@ -286,7 +298,8 @@ class RichReporter:
 
     def notice(self, text: str) -> None:
         if self._started:
-            self._progress.console.print(f"note: {text}", style="yellow")
+            lang = _current_lang()
+            self._progress.console.print(f"{_w(lang, 'notice')}: {translate(text, lang)}", style="yellow")
         else:
             notice(text)
 

@@ -96,7 +96,7 @@ def run_plans(plans: list[Plan], *, out: Optional[Path], as_json: bool, tensorbo
             _announce_full_time(plan, render)
         try:
             result = run_plan(plan, out=target_dir, reporter=reporter, tensorboard=tensorboard,
-                              command=state.command)
+                              command=state.command, lang=lang)
         except DlxError as exc:
             if len(plans) == 1:
                 raise

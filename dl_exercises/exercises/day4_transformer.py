@@ -422,18 +422,9 @@ def _attention_heatmap(ctx, models, source, decoded, src_vocab, tgt_vocab):
     ctx.save_figure(fig, "attention.png")
 
 
-def _font_for(tokens: list[str]) -> str | None:
-    """A matplotlib font family that has a glyph for every character of ``tokens``, or None."""
-    from matplotlib import font_manager
-    from matplotlib.ft2font import FT2Font
+def _font_for(tokens: list[str]) -> list[str] | None:
+    """The font families (``fonts.families``: Latin first, the Japanese font dlx depends on after it) when together
+    they draw every character of ``tokens``, else None."""
+    from .. import fonts
 
-    needed = {ord(c) for t in tokens for c in t}
-    preferred = ("DejaVu Sans", "CJK", "IPAex", "IPAGothic", "Takao", "Hiragino", "Yu Gothic", "Source Han")
-    for entry in font_manager.fontManager.ttflist:
-        if any(k in entry.name for k in preferred):
-            try:
-                if needed <= set(FT2Font(entry.fname).get_charmap()):
-                    return entry.name
-            except (OSError, RuntimeError):
-                continue
-    return None
+    return fonts.families("en") if fonts.covers("".join(tokens)) else None
