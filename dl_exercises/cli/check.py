@@ -8,6 +8,7 @@ from typing import Optional
 import typer
 
 from ..errors import DlxError
+from ..glossary import translate
 from ..registry import CHECKS
 from . import completion
 from .common import handle_errors, state
@@ -19,13 +20,16 @@ def check_command(
                                          autocompletion=completion.checks),
     as_json: bool = typer.Option(False, "--json", help="print JSON on stdout"),
 ) -> None:
-    """Print each 確認テスト's question, answer and the evidence dlx computes; exit 1 if evidence disagrees."""
+    """Print each 確認テスト's question, answer and the evidence dlx computes (or the exercise that shows it); exit 1
+    if evidence disagrees. Under --lang ja the question and answer are the course's own words."""
     checks = [CHECKS.get(name)] if name is not None else CHECKS.all()
     rows = []
     for item in checks:
         evidence, ok = item.evidence()
         rows.append({"name": item.name, "section": item.section, "question": item.question,
-                     "question_ja": item.question_ja, "answer": item.answer, "evidence": evidence, "ok": ok})
+                     "question_ja": item.question_ja, "answer": item.answer, "evidence": translate(evidence),
+                     "ok": ok, "answer_ja": item.answer_ja, "kind": item.kind, "exercises": list(item.exercises),
+                     "source": item.source})
     if as_json:
         typer.echo(json.dumps(rows, indent=2, ensure_ascii=False))
     else:
