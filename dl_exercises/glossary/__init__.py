@@ -107,6 +107,11 @@ def use_lang(lang: str | None) -> Iterator[str]:
         _LANG.reset(token)
 
 
+def kept(text: str) -> bool:
+    """Whether ``text`` reads the same in Japanese on purpose: a name or formula the glossary keeps, or a neutral text."""
+    return _neutral(text) or _catalog().exact(text) == text
+
+
 def has_japanese(text: str) -> bool:
     return bool(JAPANESE.search(text or ""))
 
@@ -168,9 +173,10 @@ class Catalog:
                 filled = _fill(japanese, fields)
                 if filled != text:  # a pattern that gives the text back unchanged translated nothing: try the next
                     return filled
-        for separator in ("\n", "; "):  # lines, then the clauses of a sentence, each on its own
-            if separator in text:
-                return separator.join(self.translate(part, depth) for part in text.split(separator))
+        for separator in ("\n", "; "):  # lines, then the clauses of a sentence (outside brackets), each on its own
+            parts = text.split(separator)
+            if len(parts) > 1 and all(p.count("(") == p.count(")") for p in parts):
+                return separator.join(self.translate(part, depth) for part in parts)
         if depth == 0 and not _neutral(text):
             MISSES.add(text)
         return text

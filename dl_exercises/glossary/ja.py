@@ -1060,6 +1060,38 @@ _LABELS: dict[str, str] = {
     "{env}: REINFORCE vs DQN": "{env}: REINFORCE と DQN", "{layer} addition": "{layer} 足し算", "{layer} sine": "{layer} sin 波",
     "{model}, dlx fit, {precision}": "{model}、dlx の fit、{precision}", "{model}, dlx fit, {precision}, XLA": "{model}、dlx の fit、{precision}、XLA",
     "{model}, hand-written step, {precision}": "{model}、手書きのステップ、{precision}",
+    "{data} linear (no hidden layer)": "{data}、線形 (中間層なし)", "{data} {layers}×{units} {activation}": "{data}、{layers}×{units} の {activation}",
+    "test strings": "テストの文字列", "draw vs random": "ランダムとの引き分け", "lost lines 1st": "負けた手順 (先手)",
+    "lost lines 2nd": "負けた手順 (後手)", "epoch {n}": "エポック {n}", "course setting: one image, three objects": "講座の設定: 画像 1 枚、物体 3 つ",
+    "student from scratch": "スクラッチから学習した生徒", "teacher {n}": "教師 {n}", "gradient descent": "勾配降下法",
+    "dropout {rate}": "ドロップアウト {rate}", "Loss functions": "誤差関数", "{name} (course)": "{name} (講座)",
+    "{norm}, batch {n}": "{norm}、バッチ {n}",
+    "float32 and quantized formats ({n} test images; latency: one image per call, median, this run)":
+        "float32 と量子化した形式 (テスト画像 {n} 枚; 遅延: 1 回に画像 1 枚、中央値、この実行で測定)",
+}
+
+# `dlx show`: the help of the parameters most exercises share (the rest stay in English).
+_PARAMETERS: dict[str, str] = {
+    "{what} (course: {value})": "{what} (講座: {value})", "{what} (the course: {value})": "{what} (講座: {value})",
+    "training images (at most what the data set has)": "学習画像の枚数 (データセットにある数まで)",
+    "test images (at most what the data set has)": "テスト画像の枚数 (データセットにある数まで)",
+    "Adam learning rate": "Adam の学習率", "Adam learning rate (both nets)": "Adam の学習率 (両方のネットワーク)",
+    "SGD learning rate": "SGD の学習率", "mini-batch size": "ミニバッチのサイズ", "also train the Keras twin": "Keras 版も学習する",
+    "Keras training epochs": "Keras の学習エポック数", "training epochs": "学習エポック数",
+    "compile the train step with XLA (measured slower for this net on CPU)": "学習ステップを XLA でコンパイルする (このネットワークでは CPU で遅いと測定)",
+    "numpy training iterations": "numpy の学習イテレーション数", "training images for the numpy net (a subset)": "numpy のネットワークの学習画像の枚数 (一部)",
+    "Keras learning rate: constant (the course) or cosine decay to 0 over the epochs": "Keras の学習率: 一定 (講座) か、エポックにわたり 0 へ cosine 減衰",
+    "gradient-norm clipping threshold": "勾配ノルムのクリッピングのしきい値", "images per step": "ステップあたりの画像の枚数",
+    "hidden units": "中間層のユニット数", "learning rate of every optimizer": "すべての最適化手法の学習率",
+    "Momentum's μ": "Momentum の μ", "RMSProp's ρ": "RMSProp の ρ", "also train with Keras's optimizers": "Keras の最適化手法でも学習する",
+    "SGD iterations": "SGD のイテレーション数", "iterations of L2+dropout": "L2+ドロップアウトのイテレーション数",
+    "L2 weight decay λ": "L2 の荷重減衰 λ", "L1 weight decay λ": "L1 の荷重減衰 λ", "dropout ratio": "ドロップアウト率",
+    "hidden layers of 100 units": "100 ユニットの中間層の数", "recurrent units": "再帰層のユニット数",
+    "recurrent units (thought-vector size)": "再帰層のユニット数 (思考ベクトルのサイズ)",
+    "hidden units of encoder and decoder": "エンコーダとデコーダの中間層のユニット数", "sequences per iteration": "イテレーションあたりの系列の数",
+    "held-out additions": "取り置く足し算の数", "weight init (course variants)": "重みの初期値 (講座の変種)",
+    "training epochs of each student": "各生徒の学習エポック数", "numpy training iterations (course: 1000); 0 skips numpy":
+        "numpy の学習イテレーション数 (講座: 1000); 0 なら numpy は省く",
 }
 
 
@@ -1074,6 +1106,6 @@ def _merge(*parts: dict[str, str]) -> dict[str, str]:
     return merged
 
 
-SENTENCES = _merge(_CLI, _DAY1, _DAY2, _DAY3, _DAY4, _EXAMPLES, _STUDIES, _SUMMARIES, _CHECKS, _LABELS)
+SENTENCES = _merge(_CLI, _DAY1, _DAY2, _DAY3, _DAY4, _EXAMPLES, _STUDIES, _SUMMARIES, _CHECKS, _LABELS, _PARAMETERS)
 
 JA: dict[str, str] = _merge({k: k for k in KEEP}, TERMS, SENTENCES)
