@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .glossary import LANGS, WORDS, lang_of, word  # noqa: F401 (the one glossary; re-exported for its users)
+from .glossary import LANGS, WORDS, lang_of, tr_term, word  # noqa: F401 (the one glossary; re-exported for its users)
 
 
 def decimals(value: Any) -> int:
@@ -52,9 +52,10 @@ def fmt(value: Any, decimals: int | None = None) -> str:
 
 
 def data_summary(result: dict) -> str:
-    """'mnist5k (train 4,000, test 1,000; fallback for mnist)' for each data set a result used, or '—'."""
+    """'mnist5k (train 4,000, test 1,000; fallback for mnist)' for each data set a result used, or '—' (the size
+    names in the language in use)."""
     return "; ".join(
-        f"{d['name']} ({', '.join(f'{k} {v:,}' for k, v in d.get('sizes', {}).items())}"
+        f"{d['name']} ({', '.join(f'{tr_term(k)} {v:,}' for k, v in d.get('sizes', {}).items())}"
         f"{'; ' + d['note'] if d.get('note') else ''})"
         for d in result.get("data", [])
     ) or "—"

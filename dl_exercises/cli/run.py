@@ -100,7 +100,7 @@ def run_plans(plans: list[Plan], *, out: Optional[Path], as_json: bool, tensorbo
         except DlxError as exc:
             if len(plans) == 1:
                 raise
-            render.error(f"{plan.spec.id}: {exc}")
+            render.error(f"{plan.spec.id}: {render.translate(str(exc))}")
             code = EXIT_FAILED
             continue
         finally:
