@@ -159,7 +159,8 @@ def readme_table(report: dict) -> str:
         course = {c["metric"]: c["course"] for c in row["course"]}
         if not shown:  # no course figure and no target: the first two scalar metrics say what ran
             shown = set(list(row["metrics"])[:2])
-        values = [f"{m} {_fmt(row['metrics'].get(m))}" + (f" ({_fmt(course[m])})" if m in course else "")
+        elsewhere = " on the 60,000-image MNIST" if any("60,000" in label for label in row["labels"]) else ""
+        values = [f"{m} {_fmt(row['metrics'].get(m))}" + (f" ({_fmt(course[m])}{elsewhere})" if m in course else "")
                   for m in row["metrics"] if m in shown]
         targets = " ".join("✓" if t["met"] else "✗" for t in row["targets"]) or "—"
         status = "" if row["status"] == "ok" or row["status"] == "target_missed" else f" **{row['status']}**"
