@@ -39,7 +39,8 @@ def test_module_does_not_import_tensorflow():
     subprocess.run([sys.executable, "-c", code], check=True)
 
 
-# The smoke run of each example, with its metric names above, is checked in tests/test_smoke_all.py (one run each).
+# The smoke run of each example, with its metric names above, is checked by tests/test_smoke_all.py:assert_well_formed
+# on the English smoke run of every exercise in tests/test_language.py.
 
 
 def test_linear_regression_converges_to_least_squares():

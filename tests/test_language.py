@@ -23,6 +23,8 @@ from dl_exercises.cli.app import app
 from dl_exercises.glossary import has_japanese, translate
 from dl_exercises.registry import list_exercises, list_suites
 
+from tests.test_smoke_all import assert_well_formed
+
 SPECS = list_exercises() + list_suites()
 GLYPH_WARNINGS_FAIL = pytest.mark.filterwarnings(
     "error:Glyph .* missing from font", "error:.*does not have a glyph")
@@ -174,6 +176,7 @@ def test_every_exercise_speaks_japanese_with_the_same_json_keys(spec, tmp_path):
     common = ["run", spec.id, "--budget", "smoke", "--json", "--no-tensorboard"]
     english = _run(common + ["--out", str(tmp_path / "en")])
     assert english.exit_code in (0, 1), english.stderr
+    assert_well_formed(spec, tmp_path / "en")  # the smoke run of every exercise (tests/test_smoke_all.py)
     glossary.MISSES.clear()
     japanese = _run(["--lang", "ja"] + common + ["--out", str(tmp_path / "ja")])
     assert japanese.exit_code == english.exit_code, japanese.stderr
