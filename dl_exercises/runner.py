@@ -24,7 +24,7 @@ import re
 import sys
 import time
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Mapping
+from typing import Any, Callable, Iterable, Iterator, Mapping
 
 from . import runtime
 from .errors import DlxError, UsageError
@@ -141,6 +141,16 @@ class RunContext:
                                                          write_images=False, update_freq="epoch", profile_batch=0))
         return callbacks
 
+    def loop_callbacks(self, label: str, total: int | None = None, run: str | None = None,
+                       stop: Callable[[], bool] | None = None):
+        """The run context as ``train.loop.LoopCallbacks`` for a hand-written loop.
+
+        Each ``on_epoch_end`` advances the progress bar by one, writes a history row
+        (``run``, ``epoch`` from 1, the logs) and stops the run with a one-line error
+        when ``loss`` is NaN or Inf; ``should_stop`` asks ``stop`` (never, without one).
+        """
+        return _LoopAdapter(self, label, total, run or label, stop)
+
     def tensorboard_dir(self, run: str) -> Path | None:
         """``OUT/tensorboard/RUN`` for one training run's TensorBoard logs (a new folder each call), or None."""
         if not self.tensorboard:
@@ -252,6 +262,40 @@ class RunContext:
 
             fonts.restore(self._fonts_replaced)
             self._fonts_replaced = None
+
+
+class _LoopAdapter:
+    """``RunContext.loop_callbacks``: progress, history rows and the NaN guard for a plain loop."""
+
+    def __init__(self, ctx: RunContext, label: str, total: int | None, run: str,
+                 stop: Callable[[], bool] | None) -> None:
+        self._ctx, self._label, self._total, self._run, self._stop = ctx, label, total, run, stop
+        self._task = None
+
+    def on_epoch_end(self, epoch: int, logs: dict[str, float]) -> None:
+        if self._task is None:
+            self._task = self._ctx.reporter.task(self._label, total=self._total)
+        if "loss" in logs:
+            try:
+                self._ctx.check_finite(logs["loss"], f"in {self._label} at epoch {epoch + 1}")
+            except BaseException:
+                self.close()
+                raise
+        self._ctx.log(run=self._run, epoch=epoch + 1, **logs)
+        self._task.advance(1)
+        if self._total is not None and epoch + 1 >= self._total:
+            self.close()
+
+    def should_stop(self) -> bool:
+        stop = bool(self._stop()) if self._stop is not None else False
+        if stop:
+            self.close()
+        return stop
+
+    def close(self) -> None:
+        if self._task is not None:
+            self._task.close()
+            self._task = None
 
 
 class TranslatingReporter:

@@ -8,6 +8,7 @@
 - ``layout``: images as flat rows, NHWC or NCHW (``as_layout``).
 - ``augment``: random whole-pixel shifts of MNIST-sized images, fresh each epoch (``shifted_epochs``).
 - ``averaging``: ``averaged_weights``, a model evaluated with its optimizer's moving average of the weights.
+- ``loop``: the one protocol of hand-written loops (``on_epoch_end``, ``should_stop``; returns a ``LoopHistory``).
 - ``callbacks``: the progress bar, history rows and NaN guard behind ``ctx.callbacks``.
 
 Nothing here imports TensorFlow at module level; the functions that need it import it when called.
