@@ -141,6 +141,12 @@ class RunContext:
                                                          write_images=False, update_freq="epoch", profile_batch=0))
         return callbacks
 
+    def fit_hooks(self, label: str, run: str | None = None) -> dict[str, Any]:
+        """``train.fit.fit_on_batches``'s ``callbacks`` and ``training`` for one fit: ``self.callbacks`` and the clock."""
+        import functools
+
+        return {"callbacks": functools.partial(self.callbacks, label=label, run=run), "training": self.training}
+
     def loop_callbacks(self, label: str, total: int | None = None, run: str | None = None,
                        stop: Callable[[], bool] | None = None):
         """The run context as ``train.loop.LoopCallbacks`` for a hand-written loop.

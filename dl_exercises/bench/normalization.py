@@ -74,7 +74,7 @@ def normalization_suite(ctx):
             model = norm_cnn(kind, groups=p["groups"], name=f"{kind}_b{batch}")
             label = f"{NORM_LABELS[kind]}, batch {batch}"
             history = fit_on_batches(
-                ctx, model, x_train, y_train, batches, label=label, run=label, rows=10,
+                model, x_train, y_train, batches, **ctx.fit_hooks(label, run=label), rows=10,
                 compile_kwargs={"optimizer": keras.optimizers.Adam(lrs[batch]), "jit_compile": False,
                                 "loss": keras.losses.SparseCategoricalCrossentropy(from_logits=True)})
             curves[kind, batch] = history.history["loss"]

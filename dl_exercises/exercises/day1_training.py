@@ -161,7 +161,7 @@ def mnist_mlp(ctx):
         first = float(model.train_on_batch(x[schedule[0]], t[schedule[0]]))
         second = float(model.train_on_batch(x[schedule[1]], t[schedule[1]]))
     if len(schedule) > 2:
-        fit_on_batches(ctx, model, x, t, schedule[2:], label="keras TwoLayerNet", run="keras",
+        fit_on_batches(model, x, t, schedule[2:], **ctx.fit_hooks("keras TwoLayerNet", run="keras"),
                        compile_kwargs={"optimizer": model.optimizer, "loss": loss, "jit_compile": False})
     keras_acc = accuracy(model, x_test, y_test)
     final_diff = max(float(np.max(np.abs(w - net.params[k]))) for w, k in
@@ -235,10 +235,10 @@ def playground(ctx):
             # Cosine decay to 0 over the run: the spiral's chosen network no longer ends on a noisy step.
             # Spiral test accuracy, seeds 0/1/2 (AMD EPYC): constant lr 0.986/0.966/0.978, cosine 0.986/0.982/0.974.
             lr = keras.optimizers.schedules.CosineDecay(p["lr"], len(batches))
-            fit_on_batches(ctx, model, data.x_train, data.y_train.reshape(-1, 1).astype(np.float32), batches,
+            fit_on_batches(model, data.x_train, data.y_train.reshape(-1, 1).astype(np.float32), batches,
                            compile_kwargs={"optimizer": keras.optimizers.Adam(lr), "loss": "binary_crossentropy",
                                            "jit_compile": False},
-                           label=f"{data_name} {label}", run=f"{data_name} {label}", steps_per_call=200)
+                           **ctx.fit_hooks(f"{data_name} {label}", run=f"{data_name} {label}"), steps_per_call=200)
             train_acc = binary_accuracy(model, data.x_train, data.y_train)
             test_acc = binary_accuracy(model, data.x_test, data.y_test)
             rows.append([data_name, label, model.count_params(), f"{train_acc:.3f}", f"{test_acc:.3f}"])

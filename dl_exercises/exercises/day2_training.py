@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from ..registry import at_least, choice, data_sizes, exercise, flag, learning_rate, positive
 from ..studies import init_grid, optimizers as optimizer_study, regularization
-from ..studies.common import r4, secs
+from ..studies.common import r4, secs, twin_hooks
 
 # The three comparisons that ``dlx bench init | optimizers | regularization`` also show: one run function each.
 exercise("day2.vanishing_gradient", title="Vanishing gradients: activation × weight initialisation",
@@ -73,12 +73,14 @@ def batch_norm(ctx):
             _, keras = ctx.keras()
             kmodel = multilayer_net_twin(sizes, p["activation"], use_batchnorm=use_bn, name="bn" if use_bn else "plain")
             copy_weights_to_keras(net, kmodel)
-        res = train_scratch_net(ctx, net, SGD(p["lr"]), data, schedule, label)
+        res = train_scratch_net(net, SGD(p["lr"]), data, schedule, label,
+                                **twin_hooks(ctx, "numpy", label, len(schedule)))
         curves[("numpy", label)] = res["curve"]
         acc[("numpy", use_bn)] = res["test_acc"]
         rows.append([label, "numpy", r4(res["train_acc"]), r4(res["test_acc"]), r4(res["loss"]), secs(res["time_s"])])
         if kmodel is not None:
-            kres = train_keras_twin(ctx, kmodel, keras.optimizers.SGD(p["lr"]), data, schedule, label)
+            kres = train_keras_twin(kmodel, keras.optimizers.SGD(p["lr"]), data, schedule, label,
+                                    **twin_hooks(ctx, "keras", label, len(schedule)))
             curves[("keras", label)] = kres["curve"]
             acc[("keras", use_bn)] = kres["test_acc"]
             rows.append([label, "keras", r4(kres["train_acc"]), r4(kres["test_acc"]), r4(kres["loss"]), secs(kres["time_s"])])

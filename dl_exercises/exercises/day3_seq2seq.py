@@ -173,9 +173,11 @@ def _enja(ctx, p):
 
     settings = run_settings(ctx, p)
     with ctx.training():
-        report = train_pairs(ctx, model, MaskedSparseCrossentropy(p["label_smoothing"]), optimizer, src_train, tgt_train,
-                             epochs=p["epochs"], max_tokens=p["max_tokens"], label=f"seq2seq {p['cell']} enja",
-                             settings=settings, checkpoint_path=ctx.artifact_path("checkpoint.npz"),
+        label = f"seq2seq {p['cell']} enja"
+        report = train_pairs(model, MaskedSparseCrossentropy(p["label_smoothing"]), optimizer, src_train, tgt_train,
+                             seed=ctx.seed, epochs=p["epochs"], max_tokens=p["max_tokens"], label=label,
+                             settings=settings, reporter=ctx.reporter,
+                             callbacks=ctx.loop_callbacks(f"{label}: epochs", total=p["epochs"], run=label), checkpoint_path=ctx.artifact_path("checkpoint.npz"),
                              resume_path=ctx.resume / "checkpoint.npz" if ctx.resume else None,
                              max_seconds=p["max_train_minutes"] * 60.0, after_epoch=dev_bleu_after_epoch({"dev_bleu": decode_dev}, dev_refs))
     s, t = pair_lengths(src_train, tgt_train)

@@ -263,9 +263,11 @@ def _enja(ctx, p):
     settings = run_settings(ctx, p)
     resume = ctx.resume / "checkpoint.npz" if ctx.resume else None
     with ctx.training():
-        report = train_pairs(ctx, models.model, MaskedSparseCrossentropy(p["label_smoothing"]), optimizer, src_train,
-                             tgt_train, epochs=p["epochs"], max_tokens=p["max_tokens"], label="transformer enja",
-                             settings=settings, checkpoint_path=ctx.artifact_path("checkpoint.npz"), resume_path=resume,
+        report = train_pairs(models.model, MaskedSparseCrossentropy(p["label_smoothing"]), optimizer, src_train,
+                             tgt_train, seed=ctx.seed, epochs=p["epochs"], max_tokens=p["max_tokens"],
+                             label="transformer enja", settings=settings, reporter=ctx.reporter,
+                             callbacks=ctx.loop_callbacks("transformer enja: epochs", total=p["epochs"],
+                                                          run="transformer enja"), checkpoint_path=ctx.artifact_path("checkpoint.npz"), resume_path=resume,
                              max_seconds=p["max_train_minutes"] * 60.0, after_epoch=after_epoch,
                              jit_compile=p["jit_compile"])
     s, t = pair_lengths(src_train, tgt_train)

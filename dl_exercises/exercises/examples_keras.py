@@ -19,7 +19,7 @@ def fit_epochs(ctx, model, x, y, epochs: int, batch_size: int, *, compile_kwargs
     from ..train.batches import epochs_of_batches
     from ..train.fit import fit_on_batches
     batches = epochs_of_batches(len(x), batch_size, epochs, ctx.seed)
-    return fit_on_batches(ctx, model, x, y, batches, compile_kwargs=compile_kwargs, label=label, run=run,
+    return fit_on_batches(model, x, y, batches, compile_kwargs=compile_kwargs, **ctx.fit_hooks(label, run=run),
                           rows=min(epochs, 20))
 
 

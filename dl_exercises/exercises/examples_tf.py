@@ -52,7 +52,7 @@ def fit_full_batch(ctx, model, x: np.ndarray, y: np.ndarray, iterations: int, co
     from ..train.batches import largest_divisor_at_most
     from ..train.fit import fit_on_batches
     batches = np.tile(np.arange(len(x)), (iterations, 1))
-    return fit_on_batches(ctx, model, x, y, batches, compile_kwargs=compile_kwargs, label=label,
+    return fit_on_batches(model, x, y, batches, compile_kwargs=compile_kwargs, **ctx.fit_hooks(label),
                           rows=iterations // largest_divisor_at_most(iterations, 100))
 
 
@@ -69,7 +69,7 @@ def fit_steps(ctx, model, x, y, iterations: int, batch_size: int, *, compile_kwa
     rows = max(1, round(iterations * batch_size / len(x)))
     if shift:
         x, y, batches = shifted_schedule(x, y, batches, shift, ctx.seed)
-    return fit_on_batches(ctx, model, x, y, batches, compile_kwargs=compile_kwargs, label=label, run=run, rows=rows)
+    return fit_on_batches(model, x, y, batches, compile_kwargs=compile_kwargs, **ctx.fit_hooks(label, run=run), rows=rows)
 
 
 # --------------------------------------------------------------------------- linear regression

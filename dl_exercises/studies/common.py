@@ -1,4 +1,4 @@
-"""Small formatting helpers for the studies' tables."""
+"""Small helpers the studies share: table cells, and the run context adapted to the numpy/Keras twins."""
 
 from __future__ import annotations
 
@@ -17,3 +17,17 @@ def secs(x: float) -> str:
 def or_dash(value) -> Any:
     """The value, or "—" where the course gives none."""
     return "—" if value is None else value
+
+
+def twin_hooks(ctx, impl: str, label: str, iters: int) -> dict[str, Any]:
+    """The run context as ``train.twins``'s keyword arguments for one run named ``"{impl} {label}"``.
+
+    ``impl`` is "numpy" (loop callbacks, one call per evaluation point) or "keras" (Keras callbacks);
+    both time the run as training time.
+    """
+    from ..train.batches import eval_points
+
+    run = f"{impl} {label}"
+    if impl == "keras":
+        return ctx.fit_hooks(run, run=run)
+    return {"callbacks": ctx.loop_callbacks(run, total=len(eval_points(iters))), "training": ctx.training}

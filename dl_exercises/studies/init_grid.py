@@ -15,7 +15,7 @@ if TYPE_CHECKING:  # for annotations; numpy itself loads when an exercise runs
     import numpy as np
 
 from ..registry import Param, data_sizes, flag, learning_rate, positive
-from .common import or_dash, r4, secs
+from .common import or_dash, r4, secs, twin_hooks
 
 INIT_GRID = (("sigmoid", "gaussian"), ("relu", "gaussian"), ("sigmoid", "xavier"), ("relu", "he"), ("relu", "xavier"), ("sigmoid", "he"))
 INIT_COURSE = {
@@ -75,14 +75,16 @@ def run_init_grid(ctx) -> None:
         tag = f"{act}_{init}"
         net = MultiLayerNet(sizes[0], sizes[1:-1], sizes[-1], activation=act, weight_init_std=init,
                             gaussian_std=p["gaussian_std"], seed=ctx.seed, dtype=np.float32)
-        res = train_scratch_net(ctx, net, SGD(p["lr"]), data, schedule, f"{act}+{init}")
+        res = train_scratch_net(net, SGD(p["lr"]), data, schedule, f"{act}+{init}",
+                                **twin_hooks(ctx, "numpy", f"{act}+{init}", len(schedule)))
         kres = None
         if p["keras"]:
             ctx.reseed()  # every Keras twin starts from the same seed state
             _, keras = ctx.keras()
             init_cfg = keras.initializers.get(keras_initializer_config(init, p["gaussian_std"]))
             model = multilayer_net_twin(sizes, act, kernel_initializer=init_cfg, name=f"{act}_{init}")
-            kres = train_keras_twin(ctx, model, keras.optimizers.SGD(p["lr"]), data, schedule, f"{act}+{init}")
+            kres = train_keras_twin(model, keras.optimizers.SGD(p["lr"]), data, schedule, f"{act}+{init}",
+                                    **twin_hooks(ctx, "keras", f"{act}+{init}", len(schedule)))
         results[(act, init)] = (res, kres)
         ctx.metric(f"test_accuracy_{tag}", r4(res["test_acc"]))
         if kres:
@@ -107,7 +109,8 @@ def run_init_grid(ctx) -> None:
         for act, init in INIT_GRID:
             net = MultiLayerNet(sizes[0], sizes[1:-1], sizes[-1], activation=act, weight_init_std=init,
                                 gaussian_std=p["gaussian_std"], seed=seed, dtype=np.float32)
-            res = train_scratch_net(ctx, net, SGD(p["lr"]), data, draw_schedule, f"{act}+{init} draw {d}")
+            res = train_scratch_net(net, SGD(p["lr"]), data, draw_schedule, f"{act}+{init} draw {d}",
+                                    **twin_hooks(ctx, "numpy", f"{act}+{init} draw {d}", len(draw_schedule)))
             accuracies[(act, init)].append(res["test_acc"])
     _record_shortfall(ctx, accuracies, len(seeds))
     _activation_histograms(ctx, data[2], p, usage)

@@ -9,7 +9,7 @@ batches for every rule, in numpy (``scratch.optimizers``) and with
 from __future__ import annotations
 
 from ..registry import choice, data_sizes, flag, fraction, learning_rate, positive
-from .common import or_dash, r4, secs
+from .common import or_dash, r4, secs, twin_hooks
 
 OPTIMIZER_COURSE = {"SGD": None, "Momentum": 0.938, "AdaGrad": 0.9375, "RMSProp": 0.9408, "Adam": 0.9437}
 PARAMS = {
@@ -63,14 +63,15 @@ def run_optimizer_comparison(ctx) -> None:
         if p["keras"]:
             kmodel = multilayer_net_twin(sizes, p["activation"], name=f"mlp_{name.lower()}")
             copy_weights_to_keras(net, kmodel)  # identical starting weights
-        res = train_scratch_net(ctx, net, make_optimizer(name, p["lr"], **extra.get(name, {})), data, schedule, name)
+        res = train_scratch_net(net, make_optimizer(name, p["lr"], **extra.get(name, {})), data, schedule, name,
+                                **twin_hooks(ctx, "numpy", name, len(schedule)))
         curves[("numpy", name)] = res["curve"]
         ctx.metric(f"test_accuracy_{name.lower()}", r4(res["test_acc"]))
         rows.append([name, "numpy", r4(res["train_acc"]), r4(res["test_acc"]), secs(res["time_s"]),
                      or_dash(OPTIMIZER_COURSE[name])])
         if kmodel is not None:
             kopt = course_optimizer(name, p["lr"], momentum=p["momentum"], decay_rate=p["decay_rate"])
-            kres = train_keras_twin(ctx, kmodel, kopt, data, schedule, name)
+            kres = train_keras_twin(kmodel, kopt, data, schedule, name, **twin_hooks(ctx, "keras", name, len(schedule)))
             curves[("keras", name)] = kres["curve"]
             ctx.metric(f"keras_test_accuracy_{name.lower()}", r4(kres["test_acc"]))
             rows.append([name, "keras", r4(kres["train_acc"]), r4(kres["test_acc"]),

@@ -8,7 +8,7 @@ numpy (``scratch.regularization``) beside its Keras twin on the same batches.
 from __future__ import annotations
 
 from ..registry import Param, data_sizes, flag, fraction, learning_rate, non_negative, positive
-from .common import r4, secs
+from .common import r4, secs, twin_hooks
 
 REG_METHODS = ("none", "L2", "L1", "dropout", "L2+dropout")
 REG_COURSE = {"none": (1.0, 0.7732), "L2": (0.8633, 0.6759), "dropout": (0.92, 0.7261), "L2+dropout": (0.8667, 0.6343)}
@@ -130,11 +130,13 @@ def _train_method(ctx, method, sizes, data, iters, seed, keras_twin=False, label
                                      weight_decay_kind=cfg.get("weight_decay_kind", "l2"),
                                      name=f"mlp_{method.lower().replace('+', '_')}")
         copy_weights_to_keras(net, kmodel)
-    res = train_scratch_net(ctx, net, SGD(p["lr"]), data, schedule, label or method)
+    res = train_scratch_net(net, SGD(p["lr"]), data, schedule, label or method,
+                            **twin_hooks(ctx, "numpy", label or method, iters))
     kres = None
     if kmodel is not None:
         ctx.reseed()  # the same dropout masks for every method's Keras twin
-        kres = train_keras_twin(ctx, kmodel, keras.optimizers.SGD(p["lr"]), data, schedule, method)
+        kres = train_keras_twin(kmodel, keras.optimizers.SGD(p["lr"]), data, schedule, method,
+                                **twin_hooks(ctx, "keras", method, iters))
     return res, kres
 
 

@@ -11,8 +11,9 @@ so that the history gets about ``rows`` rows.
 
 from __future__ import annotations
 
+import contextlib
 import math
-from typing import Any, Sequence
+from typing import Any, Callable, ContextManager, Sequence
 
 import numpy as np
 
@@ -20,15 +21,14 @@ from .batches import largest_divisor_at_most
 
 
 def fit_on_batches(
-    ctx,
     model,
     x: np.ndarray,
     y: np.ndarray,
     batches: np.ndarray | Sequence[np.ndarray],
     *,
     compile_kwargs: dict[str, Any],
-    label: str,
-    run: str | None = None,
+    callbacks: Callable[..., list] | None = None,
+    training: Callable[[], ContextManager] = contextlib.nullcontext,
     rows: int = 1,
     steps_per_call: int = 100,
     validation_data: tuple | None = None,
@@ -37,11 +37,12 @@ def fit_on_batches(
     """Compile ``model`` with ``compile_kwargs`` and train one step per entry of ``batches``.
 
     Args:
-        ctx: the run's context (progress, history, training time).
         x, y: the training arrays; each batch is ``x[idx], y[idx]``.
         batches: index arrays, as an int array (steps, batch) or a list (the last batch of an epoch may be short).
         compile_kwargs: optimizer, loss, metrics, jit_compile, … (``steps_per_execution`` is set here).
-        label, run: progress label and the history's ``run`` column.
+        callbacks: ``callbacks(epochs=…, steps_per_epoch=…)`` returns the Keras callbacks for the fit, called
+            once the schedule is split into Keras epochs (a run passes ``partial(ctx.callbacks, label=…)``).
+        training: a context manager factory around the fit (a run passes ``ctx.training``, its training clock).
         rows: about how many history rows (Keras epochs) to write; each holds a whole number of steps.
         steps_per_call: at most this many steps per compiled call.
         validation_data: evaluated after every history row when given.
@@ -61,9 +62,10 @@ def fit_on_batches(
     index = tf.ragged.constant([np.asarray(b) for b in batches]) if ragged else tf.constant(batches.astype(np.int32))
     xs, ys = tf.constant(x), tf.constant(y)
     stream = tf.data.Dataset.from_tensor_slices(index).map(lambda i: (tf.gather(xs, i), tf.gather(ys, i))).prefetch(4)
-    with ctx.training():
+    keras_callbacks = [] if callbacks is None else callbacks(epochs=epochs, steps_per_epoch=per_epoch)
+    with training():
         return model.fit(
             stream, epochs=epochs, steps_per_epoch=per_epoch, verbose=0, shuffle=False,  # the order is the schedule's
             validation_data=validation_data, validation_batch_size=validation_batch_size,
-            callbacks=ctx.callbacks(epochs=epochs, label=label, run=run, steps_per_epoch=per_epoch),
+            callbacks=keras_callbacks,
         )

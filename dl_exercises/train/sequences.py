@@ -11,7 +11,10 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..progress import NullReporter
+from ..runtime import check_finite
 from .batches import length_buckets
+from .loop import LoopCallbacks, Silent
 
 
 def bucketed_pairs(source: np.ndarray, target: np.ndarray, batch_size: int, epochs: int, seed: int, pad_id: int = 0):
@@ -146,28 +149,38 @@ def _clock(seconds: float) -> str:
     return f"{h}h{rest // 60:02d}m" if h else f"{rest // 60}m{rest % 60:02d}s"
 
 
-def train_pairs(ctx, model, loss_fn, optimizer, source: np.ndarray, target: np.ndarray, *, epochs: int,
-                max_tokens: int, label: str, settings: dict, checkpoint_path=None, resume_path=None,
-                max_seconds: float = 0.0, after_epoch=None, jit_compile: bool = False, stop_after_steps: int = 0,
-                pad_id: int = 0) -> PairTraining:
+def _epoch_logs(row: dict) -> dict:
+    """A history row without its ``run`` and ``epoch``: what ``on_epoch_end`` is told."""
+    return {k: v for k, v in row.items() if k not in ("run", "epoch")}
+
+
+def train_pairs(model, loss_fn, optimizer, source: np.ndarray, target: np.ndarray, *, seed: int, epochs: int,
+                max_tokens: int, label: str, settings: dict, callbacks: LoopCallbacks | None = None, reporter=None,
+                checkpoint_path=None, resume_path=None, max_seconds: float = 0.0, after_epoch=None,
+                jit_compile: bool = False, stop_after_steps: int = 0, pad_id: int = 0) -> PairTraining:
     """Train a ``[source, target_in] → logits`` model epoch by epoch: resumable, interruptible, time-limited.
 
-    Each epoch's batches are ``token_batches(…, ctx.seed, epoch)`` trimmed to their longest pair.
+    Each epoch's batches are ``token_batches(…, seed, epoch)`` trimmed to their longest pair.
     After every epoch ``after_epoch(epoch)`` (1-based) may return metrics (dev BLEU) for the
-    history row, then the checkpoint is written. Ctrl-C writes a checkpoint at the step reached and
+    history row, ``callbacks.on_epoch_end`` gets the row, then the checkpoint is written; a
+    resumed run first replays its saved rows to ``callbacks``. Ctrl-C writes a checkpoint at the step reached and
     re-raises; ``max_seconds`` stops at the first epoch boundary after which the next epoch would end
-    past it. The progress bar shows epoch, step, loss, target tokens/s and the ETA.
+    past it, and ``callbacks.should_stop()`` at the first epoch boundary. The step progress bar
+    shows epoch, step, loss, target tokens/s and the ETA.
 
     Args:
-        ctx: the run's context (progress, history, NaN check).
         model, loss_fn, optimizer: a built model, a loss ``(y_true, logits)``, a Keras optimizer.
         source, target: int (N, S) and (N, T) zero-padded ids, targets ``<s> … </s>``.
         epochs: epochs in all (a resumed run continues up to it).
         max_tokens: padded-token budget of a batch.
-        label: progress label and the history's ``run`` column.
+        seed: the seed of the batch order.
+        label: the step progress bar's label and the history rows' ``run``.
         settings: what must be equal for ``resume_path`` to be continued (stored in the checkpoint).
         checkpoint_path: where to write ``checkpoint.npz`` (None: no checkpoints).
         resume_path: a checkpoint to continue from.
+        callbacks: ``train.loop.LoopCallbacks``, told each epoch's row (``loss``, ``epoch_s``, ``tokens_per_s``
+            and what ``after_epoch`` returned).
+        reporter: ``task(label, total)`` for the per-step progress bar (none by default).
         max_seconds: 0 = no limit.
         after_epoch: optional ``f(epoch) -> dict``.
         jit_compile: XLA for the step.
@@ -184,7 +197,8 @@ def train_pairs(ctx, model, loss_fn, optimizer, source: np.ndarray, target: np.n
 
     src_len = (source != pad_id).sum(axis=1)
     tgt_len = (target != pad_id).sum(axis=1)
-    steps_per_epoch = len(token_batches(src_len, tgt_len, max_tokens, ctx.seed, 0))
+    callbacks = callbacks or Silent()
+    steps_per_epoch = len(token_batches(src_len, tgt_len, max_tokens, seed, 0))
     optimizer.build(model.trainable_variables)
     report = PairTraining()
     start_epoch, start_step, partial = 0, 0, {"loss_sum": 0.0, "tokens": 0}
@@ -198,10 +212,10 @@ def train_pairs(ctx, model, loss_fn, optimizer, source: np.ndarray, target: np.n
         report.losses = list(meta["losses"])
         report.resumed_from = (start_epoch, start_step)
         for row in history:
-            ctx.log(**row)
+            callbacks.on_epoch_end(row["epoch"] - 1, _epoch_logs(row))
     step_fn = make_train_step(model, loss_fn, optimizer, jit_compile)
     total = epochs * steps_per_epoch
-    task = ctx.reporter.task(label, total=total)
+    task = (reporter or NullReporter()).task(label, total=total)
     task.advance(start_epoch * steps_per_epoch + start_step)
     state = {"epoch": start_epoch, "epoch_start_iter": int(optimizer.iterations.numpy()) - start_step}
 
@@ -228,7 +242,7 @@ def train_pairs(ctx, model, loss_fn, optimizer, source: np.ndarray, target: np.n
     try:
         for epoch in range(start_epoch, epochs):
             state["epoch"] = epoch
-            batches = token_batches(src_len, tgt_len, max_tokens, ctx.seed, epoch)
+            batches = token_batches(src_len, tgt_len, max_tokens, seed, epoch)
             first = start_step if epoch == start_epoch else 0
             if epoch != start_epoch:
                 partial = {"loss_sum": 0.0, "tokens": 0}
@@ -243,7 +257,7 @@ def train_pairs(ctx, model, loss_fn, optimizer, source: np.ndarray, target: np.n
                 t0 = time.perf_counter()
                 loss = float(step_fn(s, t))
                 busy += time.perf_counter() - t0
-                ctx.check_finite(loss, f"in {label} at epoch {epoch + 1}, step {i + 1}")
+                check_finite(loss, f"in {label} at epoch {epoch + 1}, step {i + 1}")
                 partial = {"loss_sum": partial["loss_sum"] + loss * n_tok, "tokens": partial["tokens"] + n_tok}
                 state["partial"] = partial
                 epoch_tokens += n_tok
@@ -266,7 +280,7 @@ def train_pairs(ctx, model, loss_fn, optimizer, source: np.ndarray, target: np.n
             if after_epoch is not None:
                 row.update(after_epoch(epoch + 1))
             history.append(row)
-            ctx.log(**row)
+            callbacks.on_epoch_end(epoch, _epoch_logs(row))
             report.epochs_done = epoch + 1
             state["epoch"] = epoch + 1
             state["epoch_start_iter"] = int(optimizer.iterations.numpy())
@@ -277,6 +291,8 @@ def train_pairs(ctx, model, loss_fn, optimizer, source: np.ndarray, target: np.n
             elapsed = time.perf_counter() - began
             if max_seconds and epoch + 1 < epochs and elapsed + report.seconds_per_epoch > max_seconds:
                 report.stopped_by_time = True
+                break
+            if callbacks.should_stop():
                 break
     except KeyboardInterrupt:
         # the optimizer's step counter says how far the run got, whatever line the interrupt hit
