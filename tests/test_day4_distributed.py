@@ -18,7 +18,8 @@ import pytest
 from typer.testing import CliRunner
 
 from dl_exercises.errors import DlxError
-from dl_exercises.train import distributed as dist
+from dl_exercises.train.distributed import parameter_server as ps
+from dl_exercises.train.distributed import processes
 
 
 def _data(n_train=512, n_test=200, seed=0):
@@ -38,7 +39,7 @@ SPEC = {"seed": 0, "replicas": [1, 2], "global_batch": 64, "epochs": 2, "lr": 0.
 @pytest.fixture(scope="module")
 def local():
     """One child process: every single-machine strategy check at once."""
-    return dist.run_job("local", {**SPEC, "arrays": _data()}, timeout=600)
+    return processes.run_job("local", {**SPEC, "arrays": _data()}, timeout=600)
 
 
 # --- on one machine (child process) -------------------------------------------------------------
@@ -71,7 +72,7 @@ def test_model_parallel_split_equals_the_unsplit_model(local):
 
 @pytest.mark.slow
 def test_two_worker_processes_reach_the_single_process_loss(local):
-    workers = dist.run_job("worker", {**SPEC, "arrays": _data()}, timeout=600, workers=2)
+    workers = processes.run_job("worker", {**SPEC, "arrays": _data()}, timeout=600, workers=2)
     assert [w["task"]["index"] for w in workers] == [0, 1] and all(w["replicas"] == 2 for w in workers)
     for w in workers:
         np.testing.assert_allclose(w["losses"], local["reference"]["losses"], rtol=1e-5)
@@ -81,7 +82,7 @@ def test_two_worker_processes_reach_the_single_process_loss(local):
 
 
 def test_free_ports_are_distinct_and_released():
-    ports = dist.free_ports(3)
+    ports = processes.free_ports(3)
     assert len(set(ports)) == 3
     for port in ports:  # released: each can be bound again
         with socket.socket() as s:
@@ -89,16 +90,16 @@ def test_free_ports_are_distinct_and_released():
 
 
 def test_tf_config_names_the_cluster_and_the_task():
-    config = json.loads(dist.tf_config(["localhost:1", "localhost:2"], 1))
+    config = json.loads(processes.tf_config(["localhost:1", "localhost:2"], 1))
     assert config == {"cluster": {"worker": ["localhost:1", "localhost:2"]}, "task": {"type": "worker", "index": 1}}
     with pytest.raises(ValueError, match="Received: index=2"):
-        dist.tf_config(["localhost:1", "localhost:2"], 2)
+        processes.tf_config(["localhost:1", "localhost:2"], 2)
 
 
 def test_a_dying_worker_is_one_line_and_stops_the_others():
     start = time.monotonic()
     with pytest.raises(DlxError) as info:
-        dist.run_job("fail", {"fail_index": 1, "code": 7, "message": "CUDA out of memory (pretend)", "hang": 120,
+        processes.run_job("fail", {"fail_index": 1, "code": 7, "message": "CUDA out of memory (pretend)", "hang": 120,
                               "sleep": 0.5}, timeout=120, workers=2)
     message = str(info.value)
     assert "worker 1" in message and "code 7" in message and "CUDA out of memory (pretend)" in message
@@ -109,12 +110,12 @@ def test_a_dying_worker_is_one_line_and_stops_the_others():
 def test_workers_that_hang_are_stopped_at_the_timeout():
     start = time.monotonic()
     with pytest.raises(DlxError, match="still running after 3 s"):
-        dist.run_job("fail", {"fail_index": 5, "hang": 120}, timeout=3, workers=2)
+        processes.run_job("fail", {"fail_index": 5, "hang": 120}, timeout=3, workers=2)
     assert time.monotonic() - start < 60
 
 
 def test_a_job_that_succeeds_returns_each_result():
-    results = dist.run_job("fail", {"fail_index": 0, "code": 0}, timeout=120, workers=2)
+    results = processes.run_job("fail", {"fail_index": 0, "code": 0}, timeout=120, workers=2)
     # each worker's own result, and whether it ran in a loopback-only network namespace (tests/test_loopback.py)
     assert [{k: v for k, v in r.items() if k != "loopback_namespace"} for r in results] == [{"index": 0}, {"index": 1}]
     assert all("loopback_namespace" in r for r in results)
@@ -138,8 +139,8 @@ def test_no_staleness_is_plain_sgd_whatever_the_threads():
     d = _data(400)
     x, y = d["x_train"].astype(np.float64), d["y_train"]
     kw = dict(lr=0.05, batch=16, gradients=48, hidden=16, seed=3, eval_every=8)
-    run = dist.simulate_parameter_server(x, y, x[:100], y[:100], workers=4, staleness=0, **kw)
-    expected = _hand_sgd(x, y, dist.initial_params(64, 16, 3), dist._batches(len(x), 16, 48, 4), 0.05, 16)
+    run = ps.simulate_parameter_server(x, y, x[:100], y[:100], workers=4, staleness=0, **kw)
+    expected = _hand_sgd(x, y, ps.initial_params(64, 16, 3), ps.batch_order(len(x), 16, 48, 4), 0.05, 16)
     for k in expected:
         np.testing.assert_allclose(run["params"][k], expected[k], rtol=1e-12, atol=1e-14)
 
@@ -148,9 +149,9 @@ def test_synchronous_round_is_sgd_on_the_union_of_the_workers_batches():
     d = _data(400)
     x, y = d["x_train"].astype(np.float64), d["y_train"]
     kw = dict(batch=16, gradients=48, hidden=16, seed=3, eval_every=8)
-    run = dist.simulate_synchronous(x, y, x[:100], y[:100], workers=4, lr=0.2, **kw)
-    union = dist._batches(len(x), 16, 48, 4).reshape(12, 64)  # 4 workers × 16 = one batch of 64 per round
-    expected = _hand_sgd(x, y, dist.initial_params(64, 16, 3), union, 0.2, 16)
+    run = ps.simulate_synchronous(x, y, x[:100], y[:100], workers=4, lr=0.2, **kw)
+    union = ps.batch_order(len(x), 16, 48, 4).reshape(12, 64)  # 4 workers × 16 = one batch of 64 per round
+    expected = _hand_sgd(x, y, ps.initial_params(64, 16, 3), union, 0.2, 16)
     for k in expected:
         np.testing.assert_allclose(run["params"][k], expected[k], rtol=1e-9, atol=1e-12)
 
@@ -159,16 +160,16 @@ def test_stale_runs_repeat_exactly_and_differ_from_fresh_ones():
     d = _data(400)
     x, y = d["x_train"].astype(np.float64), d["y_train"]
     kw = dict(workers=4, lr=0.05, batch=16, gradients=64, hidden=16, seed=5, eval_every=8)
-    a = dist.simulate_parameter_server(x, y, x[:100], y[:100], staleness=3, **kw)
-    b = dist.simulate_parameter_server(x, y, x[:100], y[:100], staleness=3, **kw)
-    fresh = dist.simulate_parameter_server(x, y, x[:100], y[:100], staleness=0, **kw)
+    a = ps.simulate_parameter_server(x, y, x[:100], y[:100], staleness=3, **kw)
+    b = ps.simulate_parameter_server(x, y, x[:100], y[:100], staleness=3, **kw)
+    fresh = ps.simulate_parameter_server(x, y, x[:100], y[:100], staleness=0, **kw)
     assert a["curve"] == b["curve"]
     assert a["curve"] != fresh["curve"]
     assert [g for g, _ in a["curve"]] == list(range(0, 65, 8))
 
 
 def test_parameter_server_keeps_only_the_versions_still_needed():
-    server = dist.ParameterServer({"w": np.zeros(2)}, staleness=2)
+    server = ps.ParameterServer({"w": np.zeros(2)}, staleness=2)
     for t in range(5):
         server.push(t, {"w": np.ones(2)}, lr=1.0)
     assert sorted(server.versions) == [3, 4, 5]

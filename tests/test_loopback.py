@@ -12,7 +12,7 @@ import socket
 
 import pytest
 
-from dl_exercises.train import distributed as dist
+from dl_exercises.train.distributed import processes
 from dl_exercises.train import loopback
 from dl_exercises.train.loopback import LoopbackNamespace, listening_ports
 
@@ -46,17 +46,17 @@ def _probe(monkeypatch=None, **spec):
     """Two probe workers (no TensorFlow: they bind [::]:PORT as gRPC does and connect to each other), sampling this
     namespace's listening sockets while they run; returns (results, notices, events, samples)."""
     notices, events, samples = [], [], []
-    real_run = dist.run_processes
+    real_run = processes.run_processes
 
     def run_processes(*args, **kwargs):
         events.append("workers start")
         return real_run(*args, **kwargs)
 
     if monkeypatch is not None:
-        monkeypatch.setattr(dist, "run_processes", run_processes)
-    results = dist.run_job("probe", {"hold": 1.0, **spec}, timeout=60, workers=2,
-                           on_poll=lambda name, line: samples.append(listening_ports()),
-                           notice=lambda text: (notices.append(text), events.append("notice")))
+        monkeypatch.setattr(processes, "run_processes", run_processes)
+    results = processes.run_job("probe", {"hold": 1.0, **spec}, timeout=60, workers=2,
+                                on_poll=lambda name, line: samples.append(listening_ports()),
+                                notice=lambda text: (notices.append(text), events.append("notice")))
     return results, notices, events, samples
 
 

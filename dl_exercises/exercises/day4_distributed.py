@@ -84,8 +84,8 @@ def distributed(ctx):
     """Sync data parallelism = one device (tf.distribute), async staleness vs sync, model parallelism, MWMS (Day4 Section3)."""
     import numpy as np
     from ..errors import UsageError
-    from ..train.distributed import (params_accuracy, run_job, simulate_parameter_server,
-                                     simulate_synchronous)
+    from ..train.distributed.parameter_server import params_accuracy, simulate_parameter_server, simulate_synchronous
+    from ..train.distributed.processes import run_job
     from ..train.layout import load_images
 
     p = ctx.params
