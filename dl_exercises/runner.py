@@ -148,14 +148,16 @@ class RunContext:
         return {"callbacks": functools.partial(self.callbacks, label=label, run=run), "training": self.training}
 
     def loop_callbacks(self, label: str, total: int | None = None, run: str | None = None,
-                       stop: Callable[[], bool] | None = None):
+                       stop: Callable[[], bool] | None = None, where: Callable[[int, dict], str] | None = None):
         """The run context as ``train.loop.LoopCallbacks`` for a hand-written loop.
 
         Each ``on_epoch_end`` advances the progress bar by one, writes a history row
-        (``run``, ``epoch`` from 1, the logs) and stops the run with a one-line error
-        when ``loss`` is NaN or Inf; ``should_stop`` asks ``stop`` (never, without one).
+        (``run``, ``epoch`` from 1, the logs) and then stops the run with a one-line error
+        when ``loss`` is NaN or Inf (``train.loop.LossGuard``: the row that went bad is in
+        history.csv; ``where(epoch, logs)`` names the step, default "at epoch N");
+        ``should_stop`` asks ``stop`` (never, without one).
         """
-        return _LoopAdapter(self, label, total, run or label, stop)
+        return _LoopAdapter(self, label, total, run or label, stop, where)
 
     def tensorboard_dir(self, run: str) -> Path | None:
         """``OUT/tensorboard/RUN`` for one training run's TensorBoard logs (a new folder each call), or None."""
@@ -274,20 +276,22 @@ class _LoopAdapter:
     """``RunContext.loop_callbacks``: progress, history rows and the NaN guard for a plain loop."""
 
     def __init__(self, ctx: RunContext, label: str, total: int | None, run: str,
-                 stop: Callable[[], bool] | None) -> None:
+                 stop: Callable[[], bool] | None, where: Callable[[int, dict], str] | None = None) -> None:
+        from .train.loop import LossGuard
+
         self._ctx, self._label, self._total, self._run, self._stop = ctx, label, total, run, stop
+        self._guard = LossGuard(label, where)
         self._task = None
 
     def on_epoch_end(self, epoch: int, logs: dict[str, float]) -> None:
         if self._task is None:
             self._task = self._ctx.reporter.task(self._label, total=self._total)
-        if "loss" in logs:
-            try:
-                self._ctx.check_finite(logs["loss"], f"in {self._label} at epoch {epoch + 1}")
-            except BaseException:
-                self.close()
-                raise
         self._ctx.log(run=self._run, epoch=epoch + 1, **logs)
+        try:
+            self._guard.on_epoch_end(epoch, logs)
+        except BaseException:
+            self.close()
+            raise
         self._task.advance(1)
         if self._total is not None and epoch + 1 >= self._total:
             self.close()

@@ -141,14 +141,14 @@ def test_value_iteration_on_cliffwalking_gives_the_edge_path():
     assert V[100, 36] == pytest.approx(-13.0)                # the shortest path: 13 steps along the edge
     ro = tab.greedy_rollout(env, Q[-1], max_steps=100)
     assert ro.ret == -13 and ro.steps == 13 and not ro.capped
-    from dl_exercises.studies.rl import cliff_rows_from_edge
+    from dl_exercises.studies.rl.loops import cliff_rows_from_edge
 
     assert cliff_rows_from_edge(ro.states) == 1
 
 
 def test_sarsa_fixed_point_on_cliffwalking_is_one_row_above_the_edge():
     """The ε-greedy optimum (ε = 0.1) walks one row above the edge (−15), clear of the top row at every step."""
-    from dl_exercises.studies.rl import cliff_rows_from_edge
+    from dl_exercises.studies.rl.loops import cliff_rows_from_edge
 
     env = gymnasium.make("CliffWalking-v1")
     P = env.unwrapped.P

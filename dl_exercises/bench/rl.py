@@ -9,7 +9,7 @@ the four learning curves (PNG and CSV).
 from __future__ import annotations
 
 from ..registry import exercise
-from ..studies import rl
+from ..studies.rl import config
 
 
 @exercise(
@@ -18,9 +18,11 @@ from ..studies import rl
     title_ja="強化学習の比較（Q学習・Sarsa・方策勾配法・DQN）",
     section="Day4 Section1",
     tags=("bench", "numpy", "keras", "rl", "gymnasium"),
-    params=rl.suite_params(),
-    budgets=rl.SUITE_BUDGETS,
+    params=config.suite_params(),
+    budgets=config.SUITE_BUDGETS,
 )
 def rl_suite(ctx):
     """Learning curves and final greedy returns of the four methods on CliffWalking-v1 and CartPole-v1 (Day4 Section1)."""
-    rl.run_rl_suite(ctx)
+    from ..studies.rl.report import run_rl_suite
+
+    run_rl_suite(ctx)

@@ -12,7 +12,7 @@ are only the registrations. No TensorFlow is needed or imported.
 from __future__ import annotations
 
 from ..registry import exercise
-from ..studies import rl
+from ..studies.rl import config
 
 _REFERENCES = {
     "lake_optimum": (0.7442, "value iteration on FrozenLake-v1's P with a 100-step horizon (dlx, scratch.tabular_rl)"),
@@ -25,16 +25,18 @@ _REFERENCES = {
     title_ja="Q学習（行動価値関数・ε-greedy）",
     section="Day4 Section1",
     tags=("numpy", "rl", "gymnasium"),
-    params=rl.tabular_params(),
-    budgets=rl.TABULAR_BUDGETS,
+    params=config.tabular_params(),
+    budgets=config.TABULAR_BUDGETS,
     targets={"quick": {"cliff_greedy_return": "== -13", "lake_gap": "<= 0.05"},
              "full": {"cliff_greedy_return": "== -13", "lake_gap": "<= 0.05"}},
-    references={"cliff_greedy_return": (-13, f"{rl.S_AND_B}: the optimal path along the cliff edge"),
+    references={"cliff_greedy_return": (-13, f"{config.S_AND_B}: the optimal path along the cliff edge"),
                 **_REFERENCES},
 )
 def q_learning(ctx):
     """Q-learning Q(s,a) ← Q(s,a) + α(r + γ max_a' Q(s',a') − Q(s,a)), ε-greedy, on CliffWalking-v1 and FrozenLake-v1 (Day4 Section1)."""
-    rl.run_tabular_exercise(ctx, "q_learning")
+    from ..studies.rl.report import run_tabular_exercise
+
+    run_tabular_exercise(ctx, "q_learning")
 
 
 @exercise(
@@ -43,15 +45,17 @@ def q_learning(ctx):
     title_ja="Sarsa（方策オン型の TD 学習・ε-greedy）",
     section="Day4 Section1",
     tags=("numpy", "rl", "gymnasium"),
-    params=rl.tabular_params(),
-    budgets=rl.TABULAR_BUDGETS,
+    params=config.tabular_params(),
+    budgets=config.TABULAR_BUDGETS,
     targets={"quick": {"cliff_greedy_return": ">= -17", "cliff_rows_from_edge": ">= 2",
                        "sarsa_online_advantage": "> 0", "lake_gap": "<= 0.05"},
              "full": {"cliff_greedy_return": ">= -17", "cliff_rows_from_edge": ">= 2",
                       "sarsa_online_advantage": "> 0", "lake_gap": "<= 0.05"}},
-    references={"cliff_greedy_return": (-17, f"{rl.S_AND_B}: Sarsa's safer path (−15 one row up, −17 along the top)"),
+    references={"cliff_greedy_return": (-17, f"{config.S_AND_B}: Sarsa's safer path (−15 one row up, −17 along the top)"),
                 **_REFERENCES},
 )
 def sarsa(ctx):
     """Sarsa Q(s,a) ← Q(s,a) + α(r + γ Q(s',a') − Q(s,a)), a' the ε-greedy next action, on CliffWalking-v1 and FrozenLake-v1 (Day4 Section1)."""
-    rl.run_tabular_exercise(ctx, "sarsa")
+    from ..studies.rl.report import run_tabular_exercise
+
+    run_tabular_exercise(ctx, "sarsa")

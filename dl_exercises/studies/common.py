@@ -1,8 +1,20 @@
-"""Small helpers the studies share: table cells, and the run context adapted to the numpy/Keras twins."""
+"""Small helpers the studies share: settings from checked parameters, table cells, and the run context adapted to the numpy/Keras twins."""
 
 from __future__ import annotations
 
-from typing import Any
+import dataclasses
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+
+
+def settings_from(cls: type[T], params: dict[str, Any], **changes: Any) -> T:
+    """The frozen settings dataclass ``cls`` filled from a run's checked parameters, then ``changes``.
+
+    Every field must be a parameter of the run: a default is written once, in ``cls``, and the
+    parameters declared from it carry it (or the budget's or ``--set``'s value) here.
+    """
+    return cls(**{**{f.name: params[f.name] for f in dataclasses.fields(cls)}, **changes})
 
 
 def r4(x: float, digits: int = 4) -> float:

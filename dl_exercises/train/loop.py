@@ -4,7 +4,7 @@ A loop below the runner never sees the run context. It takes a ``LoopCallbacks``
 returns a ``LoopHistory``:
 
 - ``on_epoch_end(epoch, logs)`` after each epoch, episode block or evaluation step
-  (``epoch`` counts from 0, ``logs`` maps names to floats);
+  (``epoch`` counts from 0, ``logs`` maps names to numbers: counts stay ``int``, the rest ``float``);
 - ``should_stop()`` asked after it, so a target reached or a budget spent ends the loop early.
 
 The runner adapts its context to this protocol once (``RunContext.loop_callbacks``):
@@ -15,7 +15,7 @@ progress bar, history rows and the NaN/Inf guard. Tests and notebooks pass
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Callable, Protocol
 
 
 class LoopCallbacks(Protocol):
@@ -29,6 +29,31 @@ class Silent:
 
     def on_epoch_end(self, epoch: int, logs: dict[str, float]) -> None:
         return None
+
+    def should_stop(self) -> bool:
+        return False
+
+
+def at_epoch(epoch: int, logs: dict[str, float]) -> str:
+    """Where a loop was, for an error message: "at epoch N" (from 1)."""
+    return f"at epoch {epoch + 1}"
+
+
+class LossGuard:
+    """Callbacks that only stop a loop with a one-line ``NonFiniteLoss`` when ``logs["loss"]`` is NaN or Inf.
+
+    ``where(epoch, logs)`` says where the loop was (default "at epoch N"): a loop whose
+    rows count updates or iterations names them, e.g. "at update 128 (environment step 1024)".
+    """
+
+    def __init__(self, label: str, where: Callable[[int, dict[str, float]], str] | None = None) -> None:
+        self.label, self.where = label, where or at_epoch
+
+    def on_epoch_end(self, epoch: int, logs: dict[str, float]) -> None:
+        if "loss" in logs:
+            from ..runtime import check_finite
+
+            check_finite(logs["loss"], f"in {self.label} {self.where(epoch, logs)}")
 
     def should_stop(self) -> bool:
         return False
@@ -57,7 +82,7 @@ class LoopHistory:
 
 def end_epoch(callbacks: LoopCallbacks, history: LoopHistory, epoch: int, logs: dict[str, float]) -> bool:
     """Record ``logs``, tell the callbacks, and say whether the loop should stop."""
-    logs = {key: float(value) for key, value in logs.items()}
+    logs = {key: value if isinstance(value, int) else float(value) for key, value in logs.items()}
     history.append(logs)
     callbacks.on_epoch_end(epoch, logs)
     return bool(callbacks.should_stop())
