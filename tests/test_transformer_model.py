@@ -10,12 +10,9 @@ import pytest
 import keras  # noqa: E402
 
 from dl_exercises.nn.decoding import beam_search_decode, greedy_decode, sequence_log_prob  # noqa: E402
-from dl_exercises.nn.transformer import (  # noqa: E402
-    MaskedSparseCrossentropy,
-    TransformerSchedule,
-    build_transformer,
-    make_log_probs_fn,
-)
+from dl_exercises.nn.masked_losses import MaskedSparseCrossentropy  # noqa: E402
+from dl_exercises.nn.schedules import TransformerSchedule  # noqa: E402
+from dl_exercises.nn.transformer import build_transformer, make_log_probs_fn  # noqa: E402
 from dl_exercises.text.vocab import BOS, EOS, PAD  # noqa: E402
 
 

@@ -111,17 +111,18 @@ def speed_suite(ctx):
 
 def _transformer_case(ctx):
     """The quick day4.transformer model on the dates data, at the exercise's own quick settings."""
-    from ..nn.transformer import MaskedSparseCrossentropy, build_transformer
-    from ..registry import get_exercise
+    from ..nn.masked_losses import MaskedSparseCrossentropy
+    from ..studies.translation.config import TransformerSettings, transformer_params
+    from ..studies.translation.loops import build_model
 
-    q = get_exercise("day4.transformer").params_for("quick")
+    q = transformer_params("quick")
+    settings = TransformerSettings.from_params(q)
     data = ctx.load_data("dates", n_train=4000, n_test=10)
     e = data.extra
     src, tgt = e["src_train"], e["tgt_train"]
 
     def build():
-        return build_transformer(len(e["source_vocab"]), len(e["target_vocab"]), num_layers=q["num_layers"],
-                                 d_model=q["d_model"], num_heads=q["num_heads"], d_ff=q["d_ff"], dropout=q["dropout"],
-                                 max_steps=max(src.shape[1], tgt.shape[1]) + 1, name="speed_transformer").model
+        return build_model(settings, len(e["source_vocab"]), len(e["target_vocab"]),
+                           max(src.shape[1], tgt.shape[1]) + 1, name="speed_transformer").model
 
     return "Transformer (quick)", build, [src, tgt[:, :-1]], tgt[:, 1:], q["batch_size"], MaskedSparseCrossentropy()

@@ -138,15 +138,16 @@ def _enja(ctx, p):
     import numpy as np
     from ..nn.decoding import beam_search_decode, greedy_decode
     from ..nn.seq2seq import build_seq2seq, make_log_probs_fn, reverse_sources
-    from ..nn.transformer import MaskedSparseCrossentropy
+    from ..nn.masked_losses import MaskedSparseCrossentropy
     from ..studies.speed import lstm_seq2seq_pair_mult_adds, pair_lengths
-    from ..studies.translation import (bleu_curve, dev_bleu_after_epoch, load_enja, matmul_peaks, report_training,
-                                       run_settings)
+    from ..studies.translation.config import enja_load_kwargs, run_settings
+    from ..studies.translation.loops import dev_bleu_after_epoch, matmul_peaks
+    from ..studies.translation.report import bleu_curve, report_training
     from ..text.bleu import corpus_bleu
     from ..train.precision import precision_policy, resolve
     from ..train.sequences import token_batches, train_pairs
 
-    bundle = load_enja(ctx, p)
+    bundle = ctx.load_data("enja", **enja_load_kwargs(p))
     e = bundle.extra
     prep = reverse_sources if p["reverse_source"] else (lambda a: a)
     src_train, tgt_train = prep(e["src_train"]), e["tgt_train"]
@@ -171,7 +172,7 @@ def _enja(ctx, p):
     def decode_dev():
         return [" ".join(vocab.decode(r)) for r in greedy_decode(make_log_probs_fn(model, src_dev), n_dev, max_target)]
 
-    settings = run_settings(ctx, p)
+    settings = run_settings(p, ctx.seed, ctx.budget)
     with ctx.training():
         label = f"seq2seq {p['cell']} enja"
         report = train_pairs(model, MaskedSparseCrossentropy(p["label_smoothing"]), optimizer, src_train, tgt_train,

@@ -6,8 +6,9 @@ normalization), ``PositionwiseFeedForward`` (two dense layers, ReLU between),
 (masked self-attention, encoder–decoder attention, FFN), ``TokenEmbedding``
 (embedding × √d_model + the course's ``PositionalEncoding``). ``build_transformer``
 wires them into three functional models that share weights: one for teacher-
-forced training, one that encodes, one that decodes a step. Also the paper's
-learning-rate schedule and a padded, label-smoothed cross-entropy.
+forced training, one that encodes, one that decodes a step; ``make_log_probs_fn``
+serves the decoders of ``nn.decoding``. The paper's learning-rate schedules are in
+``nn.schedules``, the padded, label-smoothed cross-entropy in ``nn.masked_losses``.
 """
 
 from __future__ import annotations
@@ -18,18 +19,9 @@ from typing import NamedTuple
 import keras
 from keras import ops
 
+from .arguments import check_positive_int, check_rate
 from .attention import MultiHeadAttention, padding_mask
 from .positional_encoding import PositionalEncoding
-
-
-def _check_positive_int(name, value):
-    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-        raise ValueError(f"{name} must be a positive integer. Received: {name}={value}")
-
-
-def _check_rate(name, value):
-    if not 0.0 <= float(value) < 1.0:
-        raise ValueError(f"{name} must be in [0, 1). Received: {name}={value}")
 
 
 @keras.saving.register_keras_serializable(package="dlx")
@@ -49,7 +41,7 @@ class AddNorm(keras.layers.Layer):
 
     def __init__(self, dropout: float = 0.0, epsilon: float = 1e-6, **kwargs):
         super().__init__(**kwargs)
-        _check_rate("dropout", dropout)
+        check_rate("dropout", dropout)
         if not epsilon > 0:
             raise ValueError(f"epsilon must be positive. Received: epsilon={epsilon}")
         self.dropout = float(dropout)
@@ -87,8 +79,8 @@ class PositionwiseFeedForward(keras.layers.Layer):
 
     def __init__(self, d_model: int, d_ff: int, activation: str = "relu", **kwargs):
         super().__init__(**kwargs)
-        _check_positive_int("d_model", d_model)
-        _check_positive_int("d_ff", d_ff)
+        check_positive_int("d_model", d_model)
+        check_positive_int("d_ff", d_ff)
         self.d_model = d_model
         self.d_ff = d_ff
         self.activation = activation
@@ -111,15 +103,15 @@ class _BlockBase(keras.layers.Layer):
     def __init__(self, d_model: int, num_heads: int, d_ff: int, dropout: float = 0.1, head_dim: int | None = None,
                  **kwargs):
         super().__init__(**kwargs)
-        _check_positive_int("d_model", d_model)
-        _check_positive_int("num_heads", num_heads)
-        _check_positive_int("d_ff", d_ff)
-        _check_rate("dropout", dropout)
+        check_positive_int("d_model", d_model)
+        check_positive_int("num_heads", num_heads)
+        check_positive_int("d_ff", d_ff)
+        check_rate("dropout", dropout)
         if head_dim is None and d_model % num_heads:
             raise ValueError(f"d_model must be divisible by num_heads (or give head_dim). "
                              f"Received: d_model={d_model}, num_heads={num_heads}")
         if head_dim is not None:
-            _check_positive_int("head_dim", head_dim)
+            check_positive_int("head_dim", head_dim)
         self.d_model = d_model
         self.num_heads = num_heads
         self.d_ff = d_ff
@@ -246,10 +238,10 @@ class TokenEmbedding(keras.layers.Layer):
 
     def __init__(self, vocab_size: int, d_model: int, max_steps: int, dropout: float = 0.0, **kwargs):
         super().__init__(**kwargs)
-        _check_positive_int("vocab_size", vocab_size)
-        _check_positive_int("d_model", d_model)
-        _check_positive_int("max_steps", max_steps)
-        _check_rate("dropout", dropout)
+        check_positive_int("vocab_size", vocab_size)
+        check_positive_int("d_model", d_model)
+        check_positive_int("max_steps", max_steps)
+        check_rate("dropout", dropout)
         self.vocab_size = vocab_size
         self.d_model = d_model
         self.max_steps = max_steps
@@ -363,7 +355,7 @@ def build_transformer(source_vocab_size: int, target_vocab_size: int, *, num_lay
     Returns:
         ``TransformerModels`` (training model, encoder, step decoder) sharing weights.
     """
-    _check_positive_int("num_layers", num_layers)
+    check_positive_int("num_layers", num_layers)
     if share_embeddings and source_vocab_size != target_vocab_size:
         raise ValueError("share_embeddings needs one vocabulary. Received: "
                          f"source_vocab_size={source_vocab_size}, target_vocab_size={target_vocab_size}")
@@ -409,105 +401,6 @@ def build_transformer(source_vocab_size: int, target_vocab_size: int, *, num_lay
     return TransformerModels(model, encoder, decoder)
 
 
-@keras.saving.register_keras_serializable(package="dlx")
-class TransformerSchedule(keras.optimizers.schedules.LearningRateSchedule):
-    """lrate = scale · d_model^-0.5 · min(step^-0.5, step · warmup^-1.5) (Vaswani et al. 2017, eq. 3).
-
-    Args:
-        d_model: model width.
-        warmup_steps: steps of linear warm-up before the inverse-square-root decay.
-        scale: multiplies the whole schedule (1.0 is the paper's).
-    """
-
-    def __init__(self, d_model: int, warmup_steps: int = 4000, scale: float = 1.0):
-        _check_positive_int("d_model", d_model)
-        _check_positive_int("warmup_steps", warmup_steps)
-        if not scale > 0:
-            raise ValueError(f"scale must be positive. Received: scale={scale}")
-        self.d_model = d_model
-        self.warmup_steps = warmup_steps
-        self.scale = float(scale)
-
-    def __call__(self, step):
-        step = ops.cast(step, "float32") + 1.0  # Keras counts from 0, the paper from 1
-        decay = ops.minimum(ops.rsqrt(step), step * self.warmup_steps ** -1.5)
-        return self.scale * self.d_model ** -0.5 * decay
-
-    def get_config(self):
-        return {"d_model": self.d_model, "warmup_steps": self.warmup_steps, "scale": self.scale}
-
-
-@keras.saving.register_keras_serializable(package="dlx")
-class WarmupCosineSchedule(keras.optimizers.schedules.LearningRateSchedule):
-    """Linear warm-up to ``peak``, then a cosine decay to 0 at ``total_steps``: the run ends annealed.
-
-    The paper's schedule (``TransformerSchedule``) decays as step^-0.5 and never reaches a small rate; a
-    short run that must end precise does better annealed to 0.
-
-    Args:
-        peak: the highest learning rate, reached at ``warmup_steps``.
-        warmup_steps: steps of linear warm-up.
-        total_steps: the step at which the rate reaches 0 (the whole run).
-    """
-
-    def __init__(self, peak: float, warmup_steps: int, total_steps: int):
-        if not peak > 0:
-            raise ValueError(f"peak must be positive. Received: peak={peak}")
-        _check_positive_int("warmup_steps", warmup_steps)
-        _check_positive_int("total_steps", total_steps)
-        self.peak = float(peak)
-        self.warmup_steps = warmup_steps
-        self.total_steps = total_steps
-
-    def __call__(self, step):
-        step = ops.cast(step, "float32") + 1.0
-        warm = ops.minimum(step / self.warmup_steps, 1.0)
-        progress = ops.clip((step - self.warmup_steps) / max(1, self.total_steps - self.warmup_steps), 0.0, 1.0)
-        return self.peak * warm * 0.5 * (1.0 + ops.cos(math.pi * progress))
-
-    def get_config(self):
-        return {"peak": self.peak, "warmup_steps": self.warmup_steps, "total_steps": self.total_steps}
-
-
-@keras.saving.register_keras_serializable(package="dlx")
-class MaskedSparseCrossentropy(keras.losses.Loss):
-    """Cross-entropy over target tokens, padding ignored, optional label smoothing (Day4 Section5).
-
-    With smoothing ε the target distribution is ``(1-ε)·onehot + ε/V``, as in the paper (ε = 0.1).
-
-    Args:
-        label_smoothing: ε in [0, 1).
-        pad_id: target id that contributes no loss.
-
-    Call arguments:
-        y_true: int ``(batch, T)``; y_pred: logits ``(batch, T, V)``.
-
-    Returns:
-        Mean loss per non-padding token (a scalar).
-    """
-
-    def __init__(self, label_smoothing: float = 0.0, pad_id: int = 0, name="masked_sparse_crossentropy", **kwargs):
-        super().__init__(name=name, **kwargs)
-        _check_rate("label_smoothing", label_smoothing)
-        self.label_smoothing = float(label_smoothing)
-        self.pad_id = int(pad_id)
-
-    def call(self, y_true, y_pred):
-        # -sum_v q_v log p_v with q = (1-eps) onehot + eps/V, in closed form: no (B, T, V) one-hot tensor is built.
-        #   = logsumexp(z) - (1-eps) z_y - (eps/V) sum_v z_v
-        y_true = ops.cast(y_true, "int32")
-        y_pred = ops.cast(y_pred, "float32")
-        true_logit = ops.squeeze(ops.take_along_axis(y_pred, ops.expand_dims(y_true, -1), axis=-1), -1)
-        per_token = ops.logsumexp(y_pred, axis=-1) - (1.0 - self.label_smoothing) * true_logit
-        if self.label_smoothing:
-            per_token = per_token - self.label_smoothing * ops.mean(y_pred, axis=-1)
-        mask = ops.cast(ops.not_equal(y_true, self.pad_id), per_token.dtype)
-        return ops.sum(per_token * mask) / ops.maximum(ops.sum(mask), 1.0)
-
-    def get_config(self):
-        return {**super().get_config(), "label_smoothing": self.label_smoothing, "pad_id": self.pad_id}
-
-
 def make_log_probs_fn(models: TransformerModels, source_ids, batch_size: int = 512):
     """Encode ``source_ids`` once and return ``log_probs_fn(prefix, rows, t)`` for ``nn.decoding`` (Day4 Section5).
 
@@ -544,11 +437,3 @@ def make_log_probs_fn(models: TransformerModels, source_ids, batch_size: int = 5
         return np.concatenate(out)
 
     return log_probs_fn
-
-
-def masked_accuracy(y_true, y_pred, pad_id: int = 0):
-    """Fraction of non-padding target tokens whose argmax is right (teacher forced)."""
-    y_true = ops.cast(y_true, "int32")
-    hit = ops.cast(ops.equal(ops.cast(ops.argmax(y_pred, axis=-1), "int32"), y_true), "float32")
-    mask = ops.cast(ops.not_equal(y_true, pad_id), "float32")
-    return ops.sum(hit * mask) / ops.maximum(ops.sum(mask), 1.0)
