@@ -261,7 +261,7 @@ def test_zipped_size_shrinks_with_zeros():
 
 
 def test_both_schedules_run_at_the_target_sparsity_and_the_chosen_one_elsewhere():
-    from dl_exercises.studies.compression import pruning_schedules
+    from dl_exercises.studies.compression.loops import pruning_schedules
 
     assert pruning_schedules(0.0, 0.8, "gradual") == ("one_shot",)  # 0 %: nothing to schedule
     assert pruning_schedules(0.8, 0.8, "gradual") == ("one_shot", "gradual")
@@ -300,7 +300,7 @@ def small_cnn(tfk):
 
 
 def test_tflite_float32_equals_keras_and_int8_stays_close(small_cnn, tmp_path, capfd):
-    from dl_exercises.studies.compression import TFLiteModel, export_saved_model, tflite_convert
+    from dl_exercises.studies.compression.tflite import TFLiteModel, export_saved_model, tflite_convert
 
     model, x = small_cnn
     capfd.readouterr()
@@ -323,7 +323,7 @@ def test_tflite_float32_equals_keras_and_int8_stays_close(small_cnn, tmp_path, c
 
 def test_quantization_out_writes_the_two_tflite_files(tmp_path, tfk):
     from dl_exercises import run
-    from dl_exercises.studies.compression import TFLiteModel
+    from dl_exercises.studies.compression.tflite import TFLiteModel
 
     result = run("day4.quantization", budget="smoke", seed=0, out=tmp_path)
     assert result.status == "ok", result.error
@@ -343,11 +343,11 @@ def test_the_quick_distillation_student_is_lighter_than_its_teacher(tfk):
     from dl_exercises.nn.compression import mnist_mlp
     from dl_exercises.nn.flops import count_multiply_adds
     from dl_exercises.registry import get_exercise
-    from dl_exercises.studies.compression import parse_widths
+    from dl_exercises.studies.compression.config import hidden_widths
 
     quick = get_exercise("day4.distillation").plan("quick").params
-    teacher = mnist_mlp(parse_widths(quick["teacher_hidden"], "teacher_hidden"), dropout=quick["teacher_dropout"])
-    student = mnist_mlp(parse_widths(quick["student_hidden"], "student_hidden"))
+    teacher = mnist_mlp(hidden_widths(quick["teacher_hidden"], "teacher_hidden"), dropout=quick["teacher_dropout"])
+    student = mnist_mlp(hidden_widths(quick["student_hidden"], "student_hidden"))
     assert student.count_params() * 4 < teacher.count_params() * quick["members"]
     assert count_multiply_adds(student) * 4 < count_multiply_adds(teacher) * quick["members"]
 
