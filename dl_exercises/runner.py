@@ -124,7 +124,7 @@ class RunContext:
 
     def callbacks(self, epochs: int, label: str, run: str | None = None, steps_per_epoch: int | None = None) -> list:
         """Keras callbacks: progress bar, history rows, NaN/Inf guard, and with ``--out`` TensorBoard scalars."""
-        from .train.callbacks import progress_callbacks
+        from .train.callbacks import epoch_tensorboard, progress_callbacks
 
         def on_epoch(epoch: int, logs: dict) -> None:
             row = {"run": run or label, "epoch": epoch + 1}
@@ -135,10 +135,7 @@ class RunContext:
                                        steps_per_epoch=steps_per_epoch)
         log_dir = self.tensorboard_dir(run or label)
         if log_dir is not None:
-            _, keras = runtime.tf_keras()
-            # scalars only (loss, metrics, learning rate per epoch): no graph, images or profile, which cost time
-            callbacks.append(keras.callbacks.TensorBoard(log_dir=str(log_dir), histogram_freq=0, write_graph=False,
-                                                         write_images=False, update_freq="epoch", profile_batch=0))
+            callbacks.append(epoch_tensorboard(str(log_dir)))
         return callbacks
 
     def fit_hooks(self, label: str, run: str | None = None) -> dict[str, Any]:
