@@ -95,14 +95,18 @@ class RunContext:
         self.history.append(row)
 
     # data --------------------------------------------------------------------
-    def load_data(self, name: str | None = None, **kwargs):
-        """Load a data set; ``--dataset`` overrides the default, and makes it strict."""
+    def load_data(self, name: str | None = None, fallbacks: tuple[str, ...] | None = None, **kwargs):
+        """Load a data set; ``--dataset`` overrides the default, and makes it strict.
+
+        ``fallbacks``: the data sets to try in order when ``name`` can't be had (default: its own fallback).
+        """
         from . import datasets
 
         chosen = self.dataset or name or (self.spec.data[0] if self.spec.data else None)
         if chosen is None:
             raise DlxError(f"{self.spec.id} declares no data set")
-        bundle = datasets.load(chosen, strict=self.dataset is not None, seed=self.seed, reporter=self.reporter, **kwargs)
+        bundle = datasets.load(chosen, strict=self.dataset is not None, seed=self.seed, reporter=self.reporter,
+                               fallbacks=fallbacks, **kwargs)
         self.record_data(bundle.usage)
         return bundle
 
@@ -492,11 +496,18 @@ def _unmatched_data_targets(plan: Plan, data_used: list[str]) -> str | None:
             + ", ".join(f"{t.data} ({t.op} {t.bound:g})" for t in tied))
 
 
+def _stand_in_used(name: str, used: set[str]) -> bool:
+    """Whether a data set that stands in for ``name`` (its offline fallback, as mnist5k for mnist) ran."""
+    from . import datasets
+
+    return datasets.get(name).fallback in used
+
+
 def _finish(ctx: RunContext, start: float) -> None:
     ctx.restore_fonts()
     result = ctx._result
     used = {d.name for d in result.data}
-    result.course = {k: c for k, c in result.course.items() if c.data is None or c.data in used}
+    result.course = {k: c for k, c in result.course.items() if c.data is None or c.data in used or _stand_in_used(c.data, used)}
     result.wall_time_s = round(time.perf_counter() - start, 3)
     result.train_time_s = round(ctx._train_time, 3)
     result.environment = runtime.environment()

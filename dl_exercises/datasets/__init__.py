@@ -113,23 +113,34 @@ def get(name: str) -> DatasetInfo:
     return DATASETS.get(name)
 
 
-def load(name: str, *, strict: bool = False, seed: int = 0, reporter=None, **kwargs) -> Bundle:
+def load(name: str, *, strict: bool = False, seed: int = 0, reporter=None,
+         fallbacks: tuple[str, ...] | None = None, **kwargs) -> Bundle:
     """Load data set ``name``.
 
     ``strict`` (the user named it with ``--dataset``) forbids the fallback: a
     data set that cannot be had raises ``DataUnavailable`` with the command that
-    fetches it. Otherwise the fallback is used and announced through ``reporter``.
+    fetches it. Otherwise the first of ``fallbacks`` (default: the data set's own
+    fallback) that can be had is used and announced through ``reporter``.
     """
     info = get(name)
     try:
         return info.loader(seed=seed, **kwargs)
     except DataUnavailable as exc:
-        if strict or not info.fallback:
+        chain = fallbacks if fallbacks is not None else ((info.fallback,) if info.fallback else ())
+        if strict or not chain:
             how = f"; fetch it with `dlx data fetch {name}`" if info.fetch else ""
             raise DataUnavailable(f"data set {name} is not available here ({exc}){how}") from None
+        for other in chain[:-1]:
+            try:
+                bundle = get(other).loader(seed=seed, **kwargs)
+                break
+            except DataUnavailable:
+                continue
+        else:  # the last stand-in's own error, if it too can't be had
+            other = chain[-1]
+            bundle = get(other).loader(seed=seed, **kwargs)
         if reporter is not None:
-            reporter.notice(f"{name} is not available here ({exc}); using {info.fallback} instead")
-        bundle = get(info.fallback).loader(seed=seed, **kwargs)
+            reporter.notice(f"{name} is not available here ({exc}); using {other} instead")
         bundle.usage.note = (bundle.usage.note + " " if bundle.usage.note else "") + f"fallback for {name}"
         return bundle
 

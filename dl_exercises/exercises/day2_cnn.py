@@ -147,7 +147,7 @@ def train_course_cnn(ctx, kind: str, *, precision: str = "float32", shift: int =
     (evaluate a moving average of the weights with this momentum; 0: the last weights).
     """
     import numpy as np
-    from ..train.layout import load_images
+    from ..studies.images import load_cnn_images
     from ..train.timing import EpochTimes
     from ..nn.course_cnns import COURSE_CNNS
     from ..scratch.conv_nets import NETS
@@ -155,7 +155,7 @@ def train_course_cnn(ctx, kind: str, *, precision: str = "float32", shift: int =
     from ..train.precision import precision_policy, resolve
 
     p = ctx.params
-    x_train, y_train, x_test, y_test, usage = load_images(ctx, p["n_train"], p["n_test"], "nhwc")
+    x_train, y_train, x_test, y_test, usage = load_cnn_images(ctx, p["n_train"], p["n_test"])
 
     tf, keras = ctx.keras()
     precision = resolve(precision)
@@ -289,8 +289,8 @@ def double_cnn(ctx):
     targets={"quick": {"test_accuracy": ">= 0.97"},
              "full": {"test_accuracy": {"mnist": ">= 0.99", "fashion_mnist": ">= 0.92"}}},
     course={
-        "numpy_train_accuracy": (0.995, "Day2 Section3, 2_8 deep_convolution_net, 1000 iterations"),
-        "numpy_test_accuracy": (0.982, "Day2 Section3, 2_8 deep_convolution_net, 1000 iterations"),
+        "numpy_train_accuracy": (0.995, "Day2 Section3, 2_8 deep_convolution_net, 1000 iterations", "mnist"),
+        "numpy_test_accuracy": (0.982, "Day2 Section3, 2_8 deep_convolution_net, 1000 iterations", "mnist"),
         "numpy_1000_iterations_s": ("≈3600", COURSE_DEEP_TIME),
     },
 )

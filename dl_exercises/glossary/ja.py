@@ -129,6 +129,10 @@ _CLI: dict[str, str] = {
     "data set {name} is not available here ({reason}){how}": "データセット {name} はここでは使えません ({reason}){how}",
     "{name} is not available here ({reason}); using {fallback} instead":
         "{name} はここでは使えません ({reason})。代わりに {fallback} を使います",
+    "full budget without MNIST here: the nets trained on Fashion-MNIST's 60,000 images rather than mnist5k's 4,000 "
+    "(`dlx data fetch mnist` for the course's own data)":
+        "フル予算でここに MNIST がないため、mnist5k の 4,000 枚ではなく Fashion-MNIST の 60,000 枚で学習しました "
+        "(講座のデータは `dlx data fetch mnist` で入手できます)",
     "{name} is not cached and DLX_OFFLINE is set": "{name} はキャッシュになく、DLX_OFFLINE が設定されています",
     "{name} is not cached and the network was unreachable {age} s ago":
         "{name} はキャッシュになく、{age} 秒前にネットワークに接続できませんでした",

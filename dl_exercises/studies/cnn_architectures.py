@@ -165,13 +165,14 @@ def compare_architectures(ctx, models, *, dataset, n_train, n_test, epochs, batc
     Returns:
         list of row dicts (name plus the values of ``train_one``).
     """
-    from ..train.layout import load_images
+    from .images import load_cnn_images
+
     builders = small_builders()
     names = list(builders) if models == ["all"] else models
     unknown = [m for m in names if m not in builders]
     if unknown:
         raise UsageError(f"unknown model(s) {', '.join(unknown)}; choose from {', '.join(builders)}")
-    *arrays, usage = load_images(ctx, n_train, n_test, "nhwc", name=dataset)
+    *arrays, usage = load_cnn_images(ctx, n_train, n_test, name=dataset)
     data = tuple(arrays)
     rows = []
     for name in names:

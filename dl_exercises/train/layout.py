@@ -29,12 +29,13 @@ def as_layout(images, layout: str, dtype=np.float32) -> np.ndarray:
     return x[..., None] if layout == "nhwc" else x[:, None]
 
 
-def load_images(ctx, n_train: int, n_test: int, layout: str, name: str = "mnist"):
-    """An image data set (MNIST by default, or its offline fallback) as float32 arrays in ``layout``.
+def load_images(ctx, n_train: int, n_test: int, layout: str, name: str = "mnist",
+                fallbacks: tuple[str, ...] | None = None):
+    """An image data set (MNIST by default, or else the first of ``fallbacks`` at hand) as float32 arrays in ``layout``.
 
     Returns:
         (x_train, y_train, x_test, y_test, usage): images in [0, 1], int64 labels, and the ``DataUsage``.
     """
-    data = ctx.load_data(name, n_train=n_train, n_test=n_test)
+    data = ctx.load_data(name, fallbacks=fallbacks, n_train=n_train, n_test=n_test)
     return (as_layout(data.x_train, layout), np.asarray(data.y_train, np.int64),
             as_layout(data.x_test, layout), np.asarray(data.y_test, np.int64), data.usage)
