@@ -275,7 +275,7 @@ def test_mcts_rejects_bad_settings(kwargs):
 
 
 def test_verification_records_replay_to_their_results(ttt_solver):
-    from dl_exercises.studies.alphago import verification_records, verify
+    from dl_exercises.studies.alphago.verification import verification_records, verify
 
     agent = lambda s: ttt_solver.optimal_actions(s)[0]  # noqa: E731
     checks = [verify(TICTACTOE, agent, True), verify(TICTACTOE, agent, False)]
@@ -354,7 +354,7 @@ def test_policy_value_loss_equals_the_formula(keras):
 
 def test_evaluator_masks_illegal_moves_and_calls_the_network_once_per_position(keras):
     from dl_exercises.nn.alphago import forward_function, policy_value_net
-    from dl_exercises.studies.alphago import NetEvaluator
+    from dl_exercises.studies.alphago.evaluator import NetEvaluator
 
     model = policy_value_net((3, 3, 3), 9, filters=4, blocks=1, name="tiny")
     forward = forward_function(model)
@@ -372,7 +372,8 @@ def test_evaluator_masks_illegal_moves_and_calls_the_network_once_per_position(k
 
 def test_selfplay_targets_and_symmetries(keras):
     from dl_exercises.nn.alphago import policy_value_net
-    from dl_exercises.studies.alphago import augment, zero_evaluator, zero_selfplay
+    from dl_exercises.studies.alphago.evaluator import zero_evaluator
+    from dl_exercises.studies.alphago.selfplay import augment, zero_selfplay
 
     model = policy_value_net((3, 3, 3), 9, filters=4, blocks=1, name="tiny_selfplay")
     states, pis, zs, results, sims, _ = zero_selfplay(

@@ -63,7 +63,7 @@ def parse_move(game, state, text: str) -> int:
 
 def load_or_train(game_name: str, from_dir: Optional[Path], budget: str, seed: int):
     """The agent's network: ``--from DIR``, else the cached one, else a quick one trained now (and cached)."""
-    from ..runtime import prepare_tf_environment, seed_everything, tf_keras
+    from ..runtime import prepare_tf_environment, tf_keras
 
     prepare_tf_environment()
     if from_dir is not None:
@@ -80,31 +80,42 @@ def load_or_train(game_name: str, from_dir: Optional[Path], budget: str, seed: i
         except Exception as exc:  # a truncated or foreign file: say which, in one line
             raise DlxError(f"cannot load {path}: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}") from None
         return model, f"network {path}"
+    train_network(game_name, budget, seed, path)
+    return keras.saving.load_model(path), f"network trained now, saved to {path}"
+
+
+def train_network(game_name: str, budget: str, seed: int, path: Path) -> None:
+    """Train the agent's network by self-play and save it at ``path``.
+
+    A run of day4.alphago's checked parameters (``--set game=…``, and for connect-four the settings
+    below), through ``runner.run_plan`` like ``dlx run``, with ``studies.alphago.report.train_play_network``
+    (AlphaGo Zero's training alone, no targets) in place of the whole exercise.
+    """
+    import dataclasses
+    import shutil
+    import tempfile
+
     from ..registry import get_exercise
-    from ..runner import RunContext
-    from ..scratch.board_games import GAMES as BOARD_GAMES
-    from ..studies.alphago import zero_training
+    from ..runner import run_plan
+    from ..studies.alphago.report import train_play_network
     from . import render
 
-    overrides = {"game": game_name}
-    plan = get_exercise("day4.alphago").plan(budget, seed, overrides)
-    params = dict(plan.params)
-    if game_name == "connect4":
-        params.update(gate=0.0, leaf_batch=8)  # no exact duel over 134k positions: keep the quick training quick
+    sets = {"game": game_name}
+    if game_name == "connect4":  # no exact duel over 134k positions, leaves in batches: keep the quick training quick
+        sets.update(gate="0", leaf_batch="8")
+    plan = get_exercise("day4.alphago").plan(budget, seed, sets)
+    plan = dataclasses.replace(plan, spec=dataclasses.replace(plan.spec, func=train_play_network, targets={}))
     render.notice(f"no saved {game_name} network: training one by self-play ({budget} budget, "
-                  f"{params['zero_iterations']} iterations); it is kept at {path}")
+                  f"{plan.params['zero_iterations']} iterations); it is kept at {path}")
     reporter = render.RichReporter()
-    seed_everything(seed)
-    ctx = RunContext(plan, reporter=reporter)
-    try:
-        import numpy as np
-
-        model, _, _ = zero_training(ctx, BOARD_GAMES[game_name], params, np.random.default_rng(seed))
-    finally:
-        reporter.stop()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    model.save(path)
-    return model, f"network trained now, saved to {path}"
+    with tempfile.TemporaryDirectory(prefix="dlx-play-") as out:
+        try:
+            run_plan(plan, out=out, reporter=reporter, tensorboard=False,
+                     command=f"dlx play {game_name} --budget {budget} --seed {seed}")
+        finally:
+            reporter.stop()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        shutil.move(str(Path(out) / model_file(game_name)), str(path))
 
 
 def check_model(model, game) -> None:
@@ -152,7 +163,7 @@ def _play(game_name: str, from_dir, agent_first: bool, simulations: int, budget:
     from ..scratch.board_games import GAMES as BOARD_GAMES
     from ..scratch.board_games import ZERO_PLANES
     from ..scratch.mcts import MCTS
-    from ..studies.alphago import NetEvaluator, all_nonterminal, prefill
+    from ..studies.alphago.evaluator import NetEvaluator, all_nonterminal, prefill
 
     game = BOARD_GAMES[game_name]
     model, where = load_or_train(game_name, from_dir, budget, seed)

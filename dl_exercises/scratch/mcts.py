@@ -17,7 +17,7 @@ visited action when τ = 0.
 
 The evaluator is any callable ``states -> (priors (n, n_actions), values (n,))``, values
 for the player to move in each state, so this module stays pure numpy: a Keras network
-is wrapped outside (``dl_exercises.studies.alphago``). Leaves are evaluated in batches of
+is wrapped outside (``dl_exercises.studies.alphago.evaluator``). Leaves are evaluated in batches of
 ``batch_size`` with a virtual loss keeping the simulations of one batch apart.
 """
 
