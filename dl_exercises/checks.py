@@ -94,7 +94,7 @@ def _exercises_exist(ids: tuple[str, ...], what: str) -> tuple[str, bool]:
     exercises=("day1.forward",), source="003", quote="この式をPythonで書け。",
 )
 def _forward_code() -> tuple[str, bool]:
-    from .scratch.course_nets import course_networks
+    from .scratch.day1_nets import course_networks
 
     net = course_networks()["single_layer_multi_unit"]
     (W, b, _), x = net["layers"][0], net["x"]
@@ -134,7 +134,7 @@ def _middle_layer_code() -> tuple[str, bool]:
     exercises=("day1.losses",), source="003", quote="なぜ、引き算でなく二乗するか述べよ",
 )
 def _why_square() -> tuple[str, bool]:
-    from .scratch.course_nets import course_networks, forward_numpy
+    from .scratch.day1_nets import course_networks, forward_numpy
 
     net = course_networks()["multiclass_2_3_4"]
     _, zs = forward_numpy(net["layers"], net["x"])
@@ -176,7 +176,7 @@ def _half_factor() -> tuple[str, bool]:
     exercises=("day1.sgd", "day1.backprop"), source="003", quote="network[key] -= learning_rate * grad[key]",
 )
 def _gradient_descent_code() -> tuple[str, bool]:
-    from .scratch.course_nets import analytic_gradients, backprop_course_net, course_loss
+    from .scratch.day1_nets import analytic_gradients, backprop_course_net, course_loss
     from .scratch.gradient import numerical_gradient
 
     network, x, d = backprop_course_net()

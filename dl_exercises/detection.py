@@ -8,7 +8,7 @@
 
 Boxes are ``(x_min, y_min, x_max, y_max)`` in continuous coordinates (no +1
 pixel convention). Matching, ranking and the three interpolations are those
-of ``dl_exercises.scratch.detection`` (its docstring states each convention);
+of ``dl_exercises.scratch.box_metrics`` (its docstring states each convention);
 they agree with pycocotools' COCOeval at one IoU threshold when COCOeval is
 given one area range covering every box, enough detections per image and the
 same recall points (tests/test_day4_detection.py). Bad input raises one
@@ -24,8 +24,8 @@ from typing import Any, Mapping, Sequence
 import numpy as np
 
 from .errors import UsageError
-from .scratch.detection import INTERPOLATIONS, box_iou, nms
-from .scratch.detection import mean_average_precision as _map_checked
+from .scratch.box_metrics import INTERPOLATIONS, box_iou, nms
+from .scratch.box_metrics import mean_ap_unchecked
 
 __all__ = ["DetectionInputError", "INTERPOLATIONS", "box_iou", "cocoeval_average_precision", "mean_average_precision",
            "nms"]
@@ -71,7 +71,7 @@ def mean_average_precision(
             f"entries and {len(dets)} detection entries")
     if not any(len(g["labels"]) for g in gts):
         raise DetectionInputError("ground_truths hold no box: mAP is undefined without ground truth")
-    result = _map_checked(gts, dets, threshold, interpolation)
+    result = mean_ap_unchecked(gts, dets, threshold, interpolation)
     return {"mAP": float(result["mAP"]), "AP": {int(k): float(v) for k, v in result["AP"].items()}}
 
 

@@ -1,8 +1,9 @@
 """The one error type users see, and its exit codes.
 
 Anything raised as ``DlxError`` reaches the user as a single line on stderr;
-``UsageError`` is a mistake on the command line (exit 2), ``TargetMissed`` a
-run that finished but fell short of its budget's target (exit 1).
+``UsageError`` is a mistake on the command line (exit 2). A run that finished
+but fell short of its budget's target raises nothing: its ``Result`` says
+``status="target_missed"`` and the CLI exits 1.
 """
 
 from __future__ import annotations

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from dl_exercises.scratch.conv_nets import NETS, SequentialNet, deep_conv_net, double_conv_net, simple_conv_net
+from dl_exercises.scratch.day2_convnets import NETS, SequentialNet, deep_conv_net, double_conv_net, simple_conv_net
 from dl_exercises.scratch.gradient import numerical_gradient
 
 SMALL = {  # small inputs keep numeric differentiation cheap; every pool still divides evenly
@@ -57,7 +57,7 @@ def _copy_to_keras(net: SequentialNet, model, feature_shape):
 
 @pytest.mark.parametrize("kind, features", [("simple", (30, 12, 12)), ("double", (20, 5, 5)), ("deep", (64, 4, 4))])
 def test_numpy_net_equals_keras_twin(kind, features):
-    from dl_exercises.nn.course_cnns import COURSE_CNNS
+    from dl_exercises.nn.day2_convnets import COURSE_CNNS
 
     net = NETS[kind](seed=3, **({"dropout": 0.0} if kind == "deep" else {"weight_init_std": 0.1}))
     model = COURSE_CNNS[kind]()

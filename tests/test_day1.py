@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from dl_exercises.exercises import day1_basics
-from dl_exercises.scratch import course_nets
+from dl_exercises.scratch import day1_nets
 from dl_exercises.train import batches
 from dl_exercises.scratch import functions as F
 from tests.conftest import run_smoke
@@ -53,25 +53,25 @@ def test_day1_module_does_not_import_tensorflow():
 
 
 def test_forward_single_unit_golden():
-    net = course_nets.course_networks()["single_unit"]
-    us, zs = course_nets.forward_numpy(net["layers"], net["x"])
+    net = day1_nets.course_networks()["single_unit"]
+    us, zs = day1_nets.forward_numpy(net["layers"], net["x"])
     assert us[0][0] == pytest.approx(1.3, abs=1e-12)
     assert zs[0][0] == pytest.approx(1.3, abs=1e-12)
 
 
 def test_forward_multiclass_golden_numpy():
-    net = course_nets.course_networks()["multiclass_2_3_4"]
-    us, zs = course_nets.forward_numpy(net["layers"], net["x"])
+    net = day1_nets.course_networks()["multiclass_2_3_4"]
+    us, zs = day1_nets.forward_numpy(net["layers"], net["x"])
     np.testing.assert_allclose(us[0], GOLDEN_234["u1"], atol=1e-12)
     np.testing.assert_allclose(us[1], GOLDEN_234["u2"], atol=1e-12)
     np.testing.assert_allclose(zs[1], GOLDEN_234["y"], atol=5e-9)
     assert F.cross_entropy_error(zs[1], net["d"]) == pytest.approx(GOLDEN_234["cross_entropy"], abs=5e-9)
 
 
-@pytest.mark.parametrize("name", list(course_nets.course_networks()))
+@pytest.mark.parametrize("name", list(day1_nets.course_networks()))
 def test_forward_numpy_equals_keras_same_weights(keras, name):
-    net = course_nets.course_networks()[name]
-    _, zs = course_nets.forward_numpy(net["layers"], net["x"])
+    net = day1_nets.course_networks()[name]
+    _, zs = day1_nets.forward_numpy(net["layers"], net["x"])
     from dl_exercises.nn.mlp import dense_stack
 
     model = dense_stack(net["layers"], name=name)
@@ -143,16 +143,16 @@ def test_losses_smoke():
 
 
 def test_backprop_golden_numbers():
-    params, x, d = course_nets.backprop_course_net()
-    _, inter = course_nets.analytic_gradients(params, x, d)
+    params, x, d = day1_nets.backprop_course_net()
+    _, inter = day1_nets.analytic_gradients(params, x, d)
     for key, value in GOLDEN_BACKPROP.items():
         np.testing.assert_allclose(inter[key][0], value, atol=5e-9, err_msg=key)
 
 
 def test_backprop_analytic_numeric_and_tape_agree(tf):
-    params, x, d = course_nets.backprop_course_net()
-    analytic, inter = course_nets.analytic_gradients(params, x, d)
-    numeric = course_nets.numeric_gradients(params, x, d)
+    params, x, d = day1_nets.backprop_course_net()
+    analytic, inter = day1_nets.analytic_gradients(params, x, d)
+    numeric = day1_nets.numeric_gradients(params, x, d)
     tape, du2, _ = day1_basics.tape_gradients(tf, params, x, d)
     for key in params:
         assert analytic[key].dtype == np.float64
@@ -197,9 +197,9 @@ def test_sgd_smoke_numpy_and_keras_batch_gd_agree(tmp_path):
 def test_regression_training_reduces_loss():
     rng = np.random.default_rng(0)
     x = rng.uniform(size=(64, 2))
-    d = course_nets.linear_target(x)
-    params = course_nets.init_regression_net(rng, 10)
-    curve = course_nets.train_regression_numpy(params, x, d, batch_size=8, epochs=5, lr=0.05, rng=rng)
+    d = day1_nets.linear_target(x)
+    params = day1_nets.init_regression_net(rng, 10)
+    curve = day1_nets.train_regression_numpy(params, x, d, batch_size=8, epochs=5, lr=0.05, rng=rng)
     assert curve[-1] < curve[0]
 
 

@@ -18,7 +18,7 @@ import pytest
 from dl_exercises.detection import DetectionInputError, cocoeval_average_precision, mean_average_precision
 from dl_exercises.errors import EXIT_USAGE, UsageError
 from dl_exercises.scratch import ssd_boxes as sb
-from dl_exercises.scratch.detection import average_precision, box_iou, match_detections, nms, precision_recall
+from dl_exercises.scratch.box_metrics import average_precision, box_iou, match_detections, nms, precision_recall
 
 # --- IoU (eq. 10) ------------------------------------------------------------------------------
 

@@ -33,7 +33,7 @@ MODELS = ("mlp", "cnn", "transformer")
 )
 def speed_suite(ctx):
     """One table: model | path | precision | XLA | steps/s | × dlx float32 | GFLOP/s | share of peak (Day4 Section3)."""
-    from ..nn.course_cnns import deep_cnn
+    from ..nn.day2_convnets import deep_cnn
     from ..nn.course_examples import keras_mnist_mlp
     from ..nn.flops import count_multiply_adds
     from ..studies import speed

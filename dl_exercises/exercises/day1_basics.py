@@ -1,7 +1,7 @@
 """Day 1 exercises: forward propagation, activations, losses, back-propagation.
 
 Day1 Section1–3 and 5 of the course (ラビットチャレンジ 深層学習 Day1). Each
-exercise computes the course's numpy version (``scratch.course_nets``,
+exercise computes the course's numpy version (``scratch.day1_nets``,
 ``scratch.functions``) and the Keras or ``tf.GradientTape`` version side by
 side and reports how far apart they are. TensorFlow, Keras and matplotlib are
 imported inside the exercise functions only.
@@ -42,7 +42,7 @@ def _r(values, digits: int = 8):
 def forward(ctx):
     """Forward propagation of the course's six small networks in numpy and in Keras with the same weights (Day1 Section1, 3)."""
     import numpy as np
-    from ..scratch.course_nets import course_networks, forward_numpy, numpy_loss
+    from ..scratch.day1_nets import course_networks, forward_numpy, numpy_loss
     ctx.keras()
     from ..nn.mlp import dense_stack
 
@@ -173,7 +173,7 @@ def loss_comparison(keras, seed: int = 0) -> list[tuple[str, float, float]]:
     """
     import numpy as np
     from ..scratch import functions as F
-    from ..scratch.course_nets import course_networks, forward_numpy
+    from ..scratch.day1_nets import course_networks, forward_numpy
     rng = np.random.default_rng(seed)
     y1, d1 = rng.normal(size=(16, 1)), rng.normal(size=(16, 1))
     y3, d3 = rng.normal(size=(16, 3)), rng.normal(size=(16, 3))
@@ -265,7 +265,7 @@ def tape_gradients(tf, params, x, d):
 def backprop(ctx):
     """Analytic (layers), numeric (central difference) and tf.GradientTape gradients of the course net agree; one SGD step (Day1 Section5)."""
     import numpy as np
-    from ..scratch.course_nets import analytic_gradients, backprop_course_net, course_loss, numeric_gradients
+    from ..scratch.day1_nets import analytic_gradients, backprop_course_net, course_loss, numeric_gradients
     tf, keras = ctx.keras()
     lr = ctx.params["lr"]
     params, x, d = backprop_course_net()

@@ -1,7 +1,7 @@
 """Day 1 exercises: stochastic gradient descent, the two-layer MNIST net, the Playground.
 
 Day1 Section4–5 of the course and the Playground exercise of the introductory
-lecture. The numpy training loops are the course's (``scratch.course_nets``,
+lecture. The numpy training loops are the course's (``scratch.day1_nets``,
 ``scratch.two_layer_net``); their Keras twins start from the same weights and
 see the same batches. TensorFlow, Keras and matplotlib are imported inside the
 exercise functions only.
@@ -34,7 +34,7 @@ def sgd(ctx):
     """Learn f(x)=3x1+2x2 with a 2-10-1 ReLU net: batch GD vs SGD vs mini-batch, in numpy and Keras (Day1 Section4)."""
     import numpy as np
     from threadpoolctl import threadpool_limits
-    from ..scratch.course_nets import init_regression_net, linear_target, predict_regression, train_regression_numpy
+    from ..scratch.day1_nets import init_regression_net, linear_target, predict_regression, train_regression_numpy
     p = ctx.params
     rng = np.random.default_rng(ctx.seed)
     x = rng.uniform(0.0, 1.0, size=(p["n_train"], 2))

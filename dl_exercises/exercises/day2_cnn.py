@@ -2,7 +2,7 @@
 
 Day2 Section3 (畳み込みニューラルネットワークの概念) and Section4 (最新の CNN).
 The numpy twins live in ``dl_exercises.scratch`` (im2col, conv_layers,
-conv_nets), the Keras builders in ``dl_exercises.nn``; the architecture
+day2_convnets), the Keras builders in ``dl_exercises.nn``; the architecture
 comparison is shared with ``dlx bench cnn`` (``dl_exercises.studies.cnn_architectures``).
 TensorFlow, Keras and matplotlib are imported inside functions only.
 """
@@ -149,8 +149,8 @@ def train_course_cnn(ctx, kind: str, *, precision: str = "float32", shift: int =
     import numpy as np
     from ..studies.images import load_cnn_images
     from ..train.timing import EpochTimes
-    from ..nn.course_cnns import COURSE_CNNS
-    from ..scratch.conv_nets import NETS
+    from ..nn.day2_convnets import COURSE_CNNS
+    from ..scratch.day2_convnets import NETS
     from ..train.augment import shifted_epochs
     from ..train.precision import precision_policy, resolve
 

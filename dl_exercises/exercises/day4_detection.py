@@ -1,7 +1,7 @@
 """Day 4 object detection: IoU, NMS, precision–recall, AP and mAP; a tiny SSD on generated shapes.
 
 Day4 Section6 物体検知 (IoU eq. 10, AP eq. 11, mAP eq. 12, FPS; SSD). The metrics are
-``dl_exercises.scratch.detection`` (public: ``dl_exercises.detection``), SSD's
+``dl_exercises.scratch.box_metrics`` (public: ``dl_exercises.detection``), SSD's
 boxes and loss ``scratch.ssd_boxes``, the network ``nn.ssd``. TensorFlow, Keras
 and matplotlib are imported inside the exercise functions only.
 """
@@ -35,7 +35,7 @@ def _fps(fn, images, repeats: int) -> float:
 def _simulated_detections(rng, targets, jitter: float, miss_rate: float, false_positives: float, size: int):
     """A stand-in detector: jittered copies of the ground truth, duplicates, wrong labels and spurious boxes."""
     import numpy as np
-    from ..scratch.detection import box_iou
+    from ..scratch.box_metrics import box_iou
 
     out = []
     for t in targets:
@@ -63,7 +63,7 @@ def _simulated_detections(rng, targets, jitter: float, miss_rate: float, false_p
 
 def _pr_figure(plt, example, classes, names):
     import numpy as np
-    from ..scratch.detection import interpolated_precision
+    from ..scratch.box_metrics import interpolated_precision
 
     fig, axes = plt.subplots(1, 2, figsize=(10, 4))
     for ax, (title, curves) in zip(axes, [("course setting: one image, three objects", {"class C": example}),
@@ -104,7 +104,7 @@ def detection_metrics(ctx):
     """IoU (eq. 10), NMS, TP/FP, precision–recall, AP three ways and mAP (eq. 12), FPS (Day4 Section6 物体検知)."""
     import numpy as np
     from ..detection import mean_average_precision
-    from ..scratch.detection import box_iou, evaluate, match_detections, nms, precision_recall
+    from ..scratch.box_metrics import box_iou, evaluate, match_detections, nms, precision_recall
 
     p = ctx.params
     t1, t2 = p["confidence"], p["iou_threshold"]
@@ -194,7 +194,7 @@ def detection_metrics(ctx):
 
 
 def _ap(precision, recall, name):
-    from ..scratch.detection import average_precision
+    from ..scratch.box_metrics import average_precision
 
     return average_precision(precision, recall, name)
 
@@ -266,7 +266,7 @@ def ssd(ctx):
     from ..nn.ssd import feature_sizes, predict_fn, tiny_ssd, train_step
     from ..scratch.ssd_boxes import (boxes_per_location, centre_to_corners, decode, default_boxes, detect, encode,
                                      match, scales, training_targets)
-    from ..scratch.detection import box_iou
+    from ..scratch.box_metrics import box_iou
 
     p = ctx.params
     if p["s_max"] <= p["s_min"]:

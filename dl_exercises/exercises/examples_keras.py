@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from ..registry import choice, data_sizes, exercise, flag, learning_rate, non_negative, positive
 from ..result import DataUsage
-from .examples_tf import MNIST_EXAMPLE, SECTION, XLA_MLP
+from ..studies.course_examples import MNIST_EXAMPLE, SECTION, XLA_MLP
 
 
 def fit_epochs(ctx, model, x, y, epochs: int, batch_size: int, *, compile_kwargs: dict, label: str, run=None):

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .detection import box_iou, nms
+from .box_metrics import box_iou, nms
 
 VARIANCES = (0.1, 0.2)
 

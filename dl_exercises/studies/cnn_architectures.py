@@ -41,7 +41,7 @@ LABELS = {
 def small_builders() -> dict:
     """name -> builder(input_shape, num_classes) of the small variant; imports Keras lazily."""
     from ..nn.alexnet import alexnet
-    from ..nn.course_cnns import deep_cnn
+    from ..nn.day2_convnets import deep_cnn
     from ..nn.densenet import densenet
     from ..nn.googlenet import googlenet
     from ..nn.mobilenet import mobilenet

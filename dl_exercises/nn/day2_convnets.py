@@ -1,6 +1,6 @@
 """The course's SimpleConvNet, DoubleConvNet and DeepConvNet as Keras models (Day2 Section3).
 
-Keras twins of ``dl_exercises.scratch.conv_nets``: the same layers in NHWC
+Keras twins of ``dl_exercises.scratch.day2_convnets``: the same layers in NHWC
 order, returning logits (train with ``from_logits=True``).
 """
 
@@ -9,7 +9,7 @@ from __future__ import annotations
 import keras
 from keras import layers
 
-from ..scratch.conv_nets import DEEP_CONVS
+from ..scratch.day2_convnets import DEEP_CONVS
 
 
 def simple_cnn(input_shape=(28, 28, 1), num_classes=10, filters=30, kernel_size=5, hidden=100, name="simple_cnn"):

@@ -232,7 +232,7 @@ def evaluate(ground_truths, detections, iou_threshold: float = 0.5) -> dict[int,
     return {l: evaluate_class(l, ground_truths, detections, iou_threshold) for l in labels}
 
 
-def mean_average_precision(ground_truths, detections, iou_threshold: float = 0.5, interpolation: str = "all") -> dict:
+def mean_ap_unchecked(ground_truths, detections, iou_threshold: float = 0.5, interpolation: str = "all") -> dict:
     """mAP = (1/N) Σ AP(C_i) over the N classes with ground truth (course eq. 12), on checked numpy input.
 
     Args:
