@@ -12,8 +12,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from .registry import get_exercise, list_exercises
+from .registry import discover, get_exercise, list_exercises
 from .version import __version__
+
+# Where the registrations live, handed to the registry from the top (it imports none of its parents by name).
+discover(exercises=("dl_exercises.exercises", "dl_exercises.bench"), datasets=("dl_exercises.datasets",),
+         dataset_helpers=("cache",), checks=("dl_exercises.checks",))
 
 
 def run(exercise_id: str, *, budget: str = "quick", seed: int = 0, overrides: dict[str, Any] | None = None,

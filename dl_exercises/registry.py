@@ -1,16 +1,19 @@
 """One registry for everything dlx looks up by name: exercises (bench suites among them), data sets, checks.
 
-A leaf of the package: it imports only ``budget``, ``errors`` and ``result``,
-and the modules that register (chapters, suites, data sets, checks) are named
-here as strings and imported lazily, the first time a listing or look-up needs
-them. Registration sits beside each definition (``@exercise``, ``@dataset``,
+A leaf of the package: it imports only ``budget``, ``errors`` and ``result``.
+The modules that register (chapters, suites, data sets, checks) are handed in
+from above: the package entry (``dl_exercises/__init__.py``) names them once
+(``discover``), and they are imported lazily, the first time a listing or
+look-up needs them. Registration sits beside each definition (``@exercise``, ``@dataset``,
 ``@check``). Everything here is plain data, so ``dlx list``, ``dlx show`` and
 ``--help`` never import TensorFlow.
 
 One id grammar: a *name* is ``[a-z][a-z0-9_]*`` (data sets, checks); an
 exercise id is ``CHAPTER.NAME`` with CHAPTER one of ``CHAPTERS``. A bench
 suite is an exercise of the ``bench`` chapter (``dlx bench cnn`` runs
-``bench.cnn``). Every registry suggests close matches for unknown names.
+``bench.cnn``); a suite that runs an exercise as it is is an alias on that
+exercise's spec (``aliases=("bench.init",)``), not a second registration.
+Every registry suggests close matches for unknown names.
 """
 
 from __future__ import annotations
@@ -74,35 +77,54 @@ T = TypeVar("T")
 
 
 class Registry(Generic[T]):
-    """Entries of one kind by name, filled by decorators in the modules ``sources`` names.
+    """Entries of one kind by name, filled by decorators in the modules that ``use`` names.
 
     Args:
         kind: what an entry is, for messages ("exercise", "data set", "check").
-        sources: dotted names of packages (each of their modules is imported) or modules.
         hint: where a user sees the list, appended to "unknown" errors.
         validate: checks a key before it is registered (the id grammar).
-        skip: module names inside ``sources`` that register nothing (helpers).
         by_name: list entries in natural order of their names (True) or in the order they were registered.
     """
 
-    def __init__(self, kind: str, sources: tuple[str, ...], hint: str, validate: Callable[[str], Any],
-                 skip: tuple[str, ...] = (), by_name: bool = True) -> None:
-        self.kind, self.sources, self.hint, self._validate, self._skip = kind, sources, hint, validate, skip
-        self._by_name = by_name
+    def __init__(self, kind: str, hint: str, validate: Callable[[str], Any], by_name: bool = True) -> None:
+        self.kind, self.hint, self._validate, self._by_name = kind, hint, validate, by_name
+        self.sources: tuple[str, ...] = ()
+        self._skip: tuple[str, ...] = ()
         self._entries: dict[str, T] = {}
+        self._aliases: dict[str, str] = {}
+        self._loaded = False
+
+    def use(self, sources: Iterable[str], skip: Iterable[str] = ()) -> None:
+        """Where the entries are registered: dotted names of packages (each of their modules is imported) or
+        modules; ``skip`` names modules inside them that register nothing (helpers)."""
+        self.sources, self._skip = tuple(sources), tuple(skip)
         self._loaded = False
 
     def register(self, key: str, entry: T) -> T:
         self._validate(key)
-        if key in self._entries:
+        if key in self._entries or key in self._aliases:
             raise ValueError(f"{self.kind} {key} registered twice")
         self._entries[key] = entry
         return entry
 
+    def alias(self, name: str, key: str) -> None:
+        """Let ``name`` look up the entry ``key`` (listed under ``key`` only)."""
+        self._validate(name)
+        if name in self._entries or name in self._aliases:
+            raise ValueError(f"{self.kind} {name} registered twice")
+        self._aliases[name] = key
+
+    def aliases(self) -> dict[str, str]:
+        """Alias → the key of its entry."""
+        self.load()
+        return dict(self._aliases)
+
     def load(self) -> None:
-        """Import every module of ``sources`` once, so that their decorators run."""
+        """Import every module of the sources once, so that their decorators run."""
         if self._loaded:
             return
+        if not self.sources:
+            raise RuntimeError(f"no modules register {self.kind}s: dl_exercises' entry names them (registry.discover)")
         self._loaded = True
         for source in self.sources:
             module = importlib.import_module(source)
@@ -120,13 +142,14 @@ class Registry(Generic[T]):
     def get(self, key: str) -> T:
         """The entry ``key``; an unknown key raises ``UsageError`` with the close matches."""
         self.load()
+        key = self._aliases.get(key, key)
         if key in self._entries:
             return self._entries[key]
         raise UsageError(f"unknown {self.kind} {key!r}{suggest(key, self._entries)} ({self.hint})")
 
     def __contains__(self, key: str) -> bool:
         self.load()
-        return key in self._entries
+        return key in self._entries or key in self._aliases
 
 
 def suggest(word: str, candidates: Iterable[str]) -> str:
@@ -327,6 +350,7 @@ class ExerciseSpec:
     course: Mapping[str, CourseFigure] = field(default_factory=dict)
     references: Mapping[str, Reference] = field(default_factory=dict)
     summary: str = ""
+    aliases: tuple[str, ...] = ()  # other ids that run this spec as it is (bench suites: "bench.init")
 
     @property
     def chapter(self) -> str:
@@ -384,6 +408,7 @@ class ExerciseSpec:
             "targets": {b: _targets_by_metric(self.targets_for(b)) for b in BUDGETS},
             "course": {k: {"value": c.value, "where": c.where, "data": c.data} for k, c in self.course.items()},
             "references": {k: {"value": r.value, "source": r.source} for k, r in self.references.items()},
+            "aliases": list(self.aliases),
         }
 
 
@@ -395,13 +420,21 @@ def _targets_by_metric(targets: Iterable[Target]) -> dict[str, str]:
     return {metric: "; ".join(texts) for metric, texts in joined.items()}
 
 
-EXERCISES: Registry[ExerciseSpec] = Registry(
-    "exercise", ("dl_exercises.exercises", "dl_exercises.bench"), "see `dlx list`", parse_id)
-DATASETS: Registry[Any] = Registry(
-    "data set", ("dl_exercises.datasets",), "see `dlx data list`", lambda n: check_name(n, "data set"),
-    skip=("cache",))
-CHECKS: Registry[Any] = Registry("check", ("dl_exercises.checks",), "see `dlx check`", lambda n: check_name(n, "check"),
-                                 by_name=False)
+EXERCISES: Registry[ExerciseSpec] = Registry("exercise", "see `dlx list`", parse_id)
+DATASETS: Registry[Any] = Registry("data set", "see `dlx data list`", lambda n: check_name(n, "data set"))
+CHECKS: Registry[Any] = Registry("check", "see `dlx check`", lambda n: check_name(n, "check"), by_name=False)
+
+
+def discover(*, exercises: Iterable[str], datasets: Iterable[str], checks: Iterable[str],
+             dataset_helpers: Iterable[str] = ()) -> None:
+    """Name the packages or modules whose decorators fill each registry (imported when first needed).
+
+    Called once, from above: the package entry knows where its chapters, suites, data sets and
+    checks live; the registry imports none of them by a name of its own.
+    """
+    EXERCISES.use(exercises)
+    DATASETS.use(datasets, skip=dataset_helpers)
+    CHECKS.use(checks)
 
 
 def exercise(
@@ -417,6 +450,7 @@ def exercise(
     targets: Mapping[str, Mapping[str, str | Mapping[str, str]]] | None = None,
     course: Mapping[str, tuple] | None = None,
     references: Mapping[str, tuple[Any, str]] | None = None,
+    aliases: Iterable[str] = (),
 ):
     """Register the decorated ``func(ctx)`` as exercise ``exercise_id`` (a ``bench.NAME`` id makes a suite).
 
@@ -428,8 +462,12 @@ def exercise(
     ``(value, where, data_set)`` for a figure that applies only to runs on that data set.
     ``references`` maps a metric to ``(value, source)`` of an independent reference that
     is not the course (shown in its own column, labelled with its source).
+    ``aliases`` are further ids that run this exercise as it is (``("bench.init",)``: ``dlx bench init``).
     """
     parse_id(exercise_id)
+    aliases = tuple(aliases)
+    for alias in aliases:
+        parse_id(alias)
     data = tuple(data)
     params = dict(params or {})
     budgets = {b: dict(v) for b, v in (budgets or {}).items()}
@@ -461,8 +499,10 @@ def exercise(
             id=exercise_id, func=func, title=title, title_ja=title_ja, section=section, data=data,
             tags=tuple(tags), params=params, budgets=budgets, targets=parsed_targets, course=figures,
             references={name: Reference(*spec) for name, spec in (references or {}).items()},
-            summary=doc[0] if doc else "",
+            summary=doc[0] if doc else "", aliases=aliases,
         ))
+        for alias in aliases:
+            EXERCISES.alias(alias, exercise_id)
         return func
 
     return decorate
@@ -497,8 +537,16 @@ def list_exercises(
 
 
 def list_suites() -> list[ExerciseSpec]:
-    """The bench suites (``dlx bench``): exercises of the ``bench`` chapter."""
+    """The specs registered as bench suites (exercises of the ``bench`` chapter); aliases aside."""
     return list_exercises(chapter="bench")
+
+
+def suites() -> dict[str, ExerciseSpec]:
+    """What ``dlx bench NAME`` runs, by NAME: the bench suites and the exercises with a ``bench.NAME`` alias."""
+    by_name = {spec.name: spec for spec in list_suites()}
+    by_name.update({parse_id(alias)[1]: EXERCISES.get(key) for alias, key in EXERCISES.aliases().items()
+                    if parse_id(alias)[0] == "bench"})
+    return dict(sorted(by_name.items(), key=lambda item: natural_key(item[0])))
 
 
 def get_exercise(exercise_id: str) -> ExerciseSpec:

@@ -133,6 +133,20 @@ def test_listing_filters_and_sorts_naturally():
         assert spec.title and spec.title_ja and spec.section and spec.summary, spec.id
 
 
+def test_a_suite_that_repeats_an_exercise_is_an_alias_on_its_spec():
+    from dl_exercises.registry import EXERCISES, Registry, suites
+
+    spec = get_exercise("day2.vanishing_gradient")
+    assert "bench.init" in spec.aliases and get_exercise("bench.init") is spec and suites()["init"] is spec
+    assert "bench.init" not in EXERCISES.names() and "bench.init" in EXERCISES  # listed once, found by both ids
+    assert "bench.cnn" in EXERCISES.names()  # a suite with runs of its own stays a registration
+    with pytest.raises(ValueError, match="registered twice"):
+        EXERCISES.alias("bench.init", "day2.optimizers")
+    bare = Registry("thing", "see nothing", lambda name: name)
+    with pytest.raises(RuntimeError, match="no modules register things"):
+        bare.names()  # a registry finds nothing until the package entry names its modules
+
+
 def test_listing_and_help_import_only_what_they_need():
     """`dlx list`, `dlx show` and `--help` import no TensorFlow, and (for `dlx list` under 0.3 s) no numpy, no
     pydantic and no rich.progress: chapters import numpy inside the functions that compute, typer stays below 0.29

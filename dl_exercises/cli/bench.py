@@ -9,7 +9,7 @@ import typer
 
 from ..budget import DEFAULT_BUDGET
 from ..errors import UsageError
-from ..registry import list_suites, suggest
+from ..registry import suggest, suites as bench_suites
 from . import completion
 from .common import Budget, handle_errors
 from .run import parse_sets, run_plans
@@ -33,9 +33,10 @@ def bench_command(
     if suite_name is None:
         from . import render
 
-        render.print_rows("suites", ["suite", "title", "section"], [[s.name, s.title, s.section] for s in list_suites()])
+        render.print_rows("suites", ["suite", "title", "section"],
+                          [[name, s.title, s.section] for name, s in bench_suites().items()])
         return
-    suites = {s.name: s for s in list_suites()}
+    suites = bench_suites()
     name = suite_name.removeprefix("bench.")
     if name not in suites:
         raise UsageError(f"unknown bench suite {suite_name!r}{suggest(name, suites)} (suites: {', '.join(suites)})")

@@ -38,9 +38,9 @@ def exercise_id(incomplete: str) -> list[tuple[str, str]]:
 
 
 def suites(incomplete: str) -> list[tuple[str, str]]:
-    from ..registry import list_suites
+    from ..registry import suites as bench_suites
 
-    return [(s.name, s.title) for s in list_suites() if s.name.startswith(incomplete)]
+    return [(name, s.title) for name, s in bench_suites().items() if name.startswith(incomplete)]
 
 
 def _typed_words() -> list[str]:
@@ -59,7 +59,7 @@ def _specs(ctx: typer.Context | None):
     Read from the words typed as well as from Typer's context: while an option such as ``--set`` still waits for
     its value, Click's lenient parse of the line drops the arguments before it.
     """
-    from ..registry import EXERCISES, list_suites
+    from ..registry import EXERCISES, suites as bench_suites
 
     args = _typed_words()
 
@@ -69,7 +69,7 @@ def _specs(ctx: typer.Context | None):
     if "bench" in args and not suite:
         suite = next((a for a in args[args.index("bench") + 1:] if not a.startswith("-")), None)
     if suite:
-        specs += [s for s in list_suites() if s.name == suite.removeprefix("bench.")]
+        specs += [s for name, s in bench_suites().items() if name == suite.removeprefix("bench.")]
     return specs
 
 

@@ -16,13 +16,15 @@ from ..registry import at_least, choice, data_sizes, exercise, flag, learning_ra
 from ..studies import init_grid, optimizers as optimizer_study, regularization
 from ..studies.common import r4, secs, twin_hooks
 
-# The three comparisons that ``dlx bench init | optimizers | regularization`` also show: one run function each.
+# The three comparisons that ``dlx bench init | optimizers | regularization`` also show: one run function each,
+# registered once; the suite is an alias of the exercise.
 exercise("day2.vanishing_gradient", title="Vanishing gradients: activation × weight initialisation",
-         title_ja="勾配消失問題: 活性化関数と重みの初期値", **init_grid.DECLARATION)(init_grid.run_init_grid)
+         title_ja="勾配消失問題: 活性化関数と重みの初期値", aliases=("bench.init",),
+         **init_grid.DECLARATION)(init_grid.run_init_grid)
 exercise("day2.optimizers", title="Optimizers: SGD, Momentum, AdaGrad, RMSProp, Adam", title_ja="学習率最適化手法",
-         **optimizer_study.DECLARATION)(optimizer_study.run_optimizer_comparison)
+         aliases=("bench.optimizers",), **optimizer_study.DECLARATION)(optimizer_study.run_optimizer_comparison)
 exercise("day2.overfitting", title="Overfitting: L2, L1, dropout", title_ja="過学習: 正則化とドロップアウト",
-         **regularization.DECLARATION)(regularization.run_regularization)
+         aliases=("bench.regularization",), **regularization.DECLARATION)(regularization.run_regularization)
 
 
 @exercise(

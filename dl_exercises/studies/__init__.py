@@ -1,11 +1,14 @@
-"""Experiments that a chapter exercise and a bench suite both present (one implementation, two registrations).
+"""What exercises and bench suites call: each topic's settings, training loops and report, in one place.
 
-- ``init_grid``: activation × initialisation on MNIST (``day2.vanishing_gradient``, ``bench.init``).
-- ``optimizers``: the five update rules on MNIST and on x²/20 + y² (``day2.optimizers``, ``bench.optimizers``).
-- ``regularization``: none / L2 / L1 / dropout on 300 images (``day2.overfitting``, ``bench.regularization``).
-- ``cnn_architectures``: small variants of the modern CNNs trained alike (``day2.cnn_architectures``, ``bench.cnn``).
+A topic package has three rooms: ``config`` (its ``Param``s, budgets and a frozen dataclass of its
+settings; a default is written once), ``loops`` (training as plain functions over models, arrays and
+callbacks, never the run context) and ``report`` (metrics, tables and figures, through ``ctx``):
+``rl`` (Day4 Section1), ``compression`` (Day4 Section3), ``translation`` (Day3 Section5, Day4 Section5).
 
-Each module holds the declarations both registrations share (parameters, budgets, targets, course
-figures) and the ``run_*(ctx)`` function. Layer: above ``train``, ``nn``, ``scratch`` and ``datasets``,
-below ``exercises`` and ``bench``.
+Smaller studies are single modules: ``init_grid``, ``optimizers`` and ``regularization`` (Day 2; each
+exercise is also a bench suite by alias), ``cnn_architectures`` (``day2.cnn_architectures`` and
+``bench.cnn``), ``alphago`` (``day4.alphago``), ``speed`` (FLOP counts and the matmul peak),
+``course_examples`` (what the example notebooks share) and ``common`` (table cells, twin hooks).
+
+Layer: above ``train``, ``nn``, ``scratch`` and ``datasets``, below ``exercises`` and ``bench``.
 """

@@ -3,8 +3,8 @@
 The course's 2_2_2 notebook: hidden [40, 20], 2000 SGD iterations of batch 100,
 sigmoid or ReLU with Gaussian 0.01, Xavier or He weights. The numpy
 ``MultiLayerNet`` and its Keras twin see the same batches (drawn with
-replacement, as the notebook does). ``day2.vanishing_gradient`` and
-``bench.init`` both run ``run_init_grid``.
+replacement, as the notebook does). ``day2.vanishing_gradient`` (alias
+``bench.init``) runs ``run_init_grid``.
 """
 
 from __future__ import annotations

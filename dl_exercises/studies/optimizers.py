@@ -3,7 +3,7 @@
 The course's 2_4_optimizer notebook: the same MNIST net, starting weights and
 batches for every rule, in numpy (``scratch.optimizers``) and with
 ``keras.optimizers``; and each rule's path on f(x, y) = x²/20 + y².
-``day2.optimizers`` and ``bench.optimizers`` both run ``run_optimizer_comparison``.
+``day2.optimizers`` (alias ``bench.optimizers``) runs ``run_optimizer_comparison``.
 """
 
 from __future__ import annotations

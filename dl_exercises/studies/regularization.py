@@ -2,7 +2,7 @@
 
 The course's 2_5_overfitting notebook: a 6×100 ReLU net on 300 MNIST images,
 numpy (``scratch.regularization``) beside its Keras twin on the same batches.
-``day2.overfitting`` and ``bench.regularization`` both run ``run_regularization``.
+``day2.overfitting`` (alias ``bench.regularization``) runs ``run_regularization``.
 """
 
 from __future__ import annotations
