@@ -54,6 +54,19 @@ def test_show_keeps_parameter_names_whole_at_80_columns(columns_80, ident):
         assert row.split()[1:4] == values or all(v in row for v in values), (name, row)
 
 
+@pytest.mark.parametrize("ident", ["day4.dcgan", "day2.cnn_architectures"])
+def test_show_folds_long_budget_values_and_keeps_every_help_word_at_80_columns(columns_80, ident):
+    """Long values (non_saturating, comma lists) fold in their own columns; the help is never cropped."""
+    from dl_exercises.registry import get_exercise
+
+    result = runner.invoke(app, ["show", ident])
+    assert result.exit_code == 0, result.output
+    shown = _words(result.stdout)
+    for name, param in get_exercise(ident).params.items():
+        lost = _words(param.help) - shown
+        assert not lost, (name, lost)
+
+
 def test_list_keeps_data_and_tags_at_80_columns(columns_80):
     result = runner.invoke(app, ["list"])
     assert result.exit_code == 0, result.output

@@ -143,8 +143,12 @@ def print_spec(spec, lang: str = "en") -> None:
         table = Table(title=f"{_w(lang, 'params')} {_w(lang, 'params_note')}", title_justify="left",
                       box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
         table.add_column(_w(lang, "parameter"), no_wrap=True)
+        # the names are kept whole and the help keeps 20 columns: the budgets' values fold into what is left
+        # (4 gaps of 3 between the 5 columns: padding, rule, padding), so that no line is cropped at the terminal
+        names = max(len(_w(lang, "parameter")), *(len(name) for name in d["params"]))
+        per_budget_width = max(6, min(16, (stdout.width - names - 20 - 12) // 3))
         for budget in ("smoke", "quick", "full"):
-            table.add_column(budget, overflow="fold", max_width=16)
+            table.add_column(budget, overflow="fold", max_width=per_budget_width)
         table.add_column(f"{_w(lang, 'help')} ({_w(lang, 'allowed')})", overflow="fold", ratio=1, min_width=20)
         for name, p in d["params"].items():
             per_budget = [Text(str(d["budgets"][b].get(name, p["default"]))) for b in ("smoke", "quick", "full")]
