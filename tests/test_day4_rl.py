@@ -336,6 +336,47 @@ def test_replay_buffer_ring_and_no_replay_mode():
     assert sorted(obs[0, :, 0].tolist()) == [2, 3] and sorted(obs[1, :, 0].tolist()) == [2, 3]
 
 
+def test_update_chunks_are_short_and_never_cross_a_target_copy():
+    from dl_exercises.studies.rl.loops import update_chunks
+
+    assert update_chunks(128, 128, 0) == [32, 32, 32, 32]          # the default round: four compiled calls
+    assert update_chunks(4, 4, 8) == [4]
+    assert update_chunks(10, 4, 2) == [2, 4, 4]                    # the first call ends at the pending copy
+    for k, every, done in ((128, 100, 50), (7, 3, 1), (64, 128, 96)):
+        chunks = update_chunks(k, every, done)
+        assert sum(chunks) == k and all(1 <= c <= 32 for c in chunks)
+        ends = np.cumsum([done, *chunks])
+        assert all((a // every) == ((b - 1) // every) for a, b in zip(ends[:-1], ends[1:]))  # no copy inside a call
+
+
+def test_train_dqn_takes_the_loop_protocol_and_returns_its_history():
+    """One on_epoch_end per compiled update call (as many as the progress bar expects), should_stop ends the run."""
+    from dataclasses import replace
+
+    from dl_exercises.studies.rl.config import DQN_SMOKE, DqnConfig
+    from dl_exercises.studies.rl.loops import dqn_update_calls, train_dqn
+
+    class Recorder:
+        def __init__(self, stop_after=None):
+            self.rows, self.stop_after = [], stop_after
+
+        def on_epoch_end(self, epoch, logs):
+            assert epoch == len(self.rows)
+            self.rows.append(logs)
+
+        def should_stop(self):
+            return self.stop_after is not None and len(self.rows) >= self.stop_after
+
+    c = replace(DqnConfig(), steps=600, stop_at=500.0, xla=False, hidden=16, **DQN_SMOKE)
+    seen = Recorder()
+    run = train_dqn(c, 0, seen)
+    assert len(run.history) == len(seen.rows) == dqn_update_calls(c) == 5 and not run.stopped_early
+    assert run.history.column("update") == [4, 8, 12, 16, 20] and run.updates == 20
+    assert all(isinstance(row["step"], int) for row in run.history.rows)   # counts stay whole numbers
+    stopped = train_dqn(c, 0, Recorder(stop_after=2))
+    assert len(stopped.history) == 2 and stopped.env_steps < c.steps
+
+
 # --- whole exercises at smoke: files, bad input, NaN ---------------------------------------------
 
 

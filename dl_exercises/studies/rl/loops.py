@@ -47,11 +47,11 @@ def update_chunks(gradient_steps: int, target_every: int, updates_so_far: int) -
 
     The target net is copied whenever the update count reaches a multiple of ``target_every``.
     """
-    chunks, updates = [], updates_so_far
-    while sum(chunks) < gradient_steps:
-        chunk = min(32, gradient_steps - sum(chunks), target_every - updates % target_every)
+    chunks, done = [], 0
+    while done < gradient_steps:
+        chunk = min(32, gradient_steps - done, target_every - (updates_so_far + done) % target_every)
         chunks.append(chunk)
-        updates += chunk
+        done += chunk
     return chunks
 
 
@@ -136,9 +136,11 @@ def train_dqn(c: DqnConfig, seed: int, callbacks: LoopCallbacks | None = None) -
                 recent = envs.finished[-10:]
                 stop = end_epoch(callbacks, run.history, len(run.history), {
                     "step": step, "update": run.updates, "loss": loss, "epsilon": round(eps, 4),
-                    "mean_return_10": float(np.mean(recent)) if recent else float("nan")}) or stop
+                    "mean_return_10": float(np.mean(recent)) if recent else float("nan")})
                 if run.updates % c.target_every == 0:
                     sync()
+                if stop:
+                    break
         if envs.finished and vstep % max(1, 1000 // n) == 0:
             run.curve.append((step, float(np.mean(envs.finished[-10:]))))
         if step >= c.val_from and vstep % max(1, c.val_every // n) == 0:
