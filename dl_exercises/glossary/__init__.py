@@ -4,7 +4,8 @@ dlx's code writes English once. Under ``--lang ja`` every text a learner reads
 passes through ``translate`` at the boundary where it leaves dlx: a note, a
 table's title and columns, a metric's note, a figure's titles, labels and
 legends, a progress label, a notice, a one-line error. ``translate`` looks the
-text up in the course's vocabulary (``glossary/ja.py``):
+text up in the course's vocabulary (``glossary/ja.py``, and ``glossary/ja_params.py`` for the
+parameters' help that ``dlx show`` prints):
 
 * an exact entry (a course term: ``"test accuracy"`` → ``"テスト正解率"``);
 * else a pattern: an entry with ``{name}`` fields matches a formatted text
@@ -226,7 +227,16 @@ _CATALOG: Catalog | None = None
 def _catalog() -> Catalog:
     global _CATALOG
     if _CATALOG is None:
-        from .ja import JA
-
-        _CATALOG = Catalog(JA)
+        _CATALOG = Catalog(entries())
     return _CATALOG
+
+
+def entries() -> dict[str, str]:
+    """Every Japanese entry: ``ja.JA`` and the parameters' help of ``ja_params.JA_PARAMS``, each English key once."""
+    from .ja import JA
+    from .ja_params import JA_PARAMS
+
+    twice = sorted(JA.keys() & JA_PARAMS.keys())
+    if twice:
+        raise ValueError(f"glossary: {twice} are keys of both ja.JA and ja_params.JA_PARAMS: keep one")
+    return {**JA, **JA_PARAMS}

@@ -1074,7 +1074,7 @@ _LABELS: dict[str, str] = {
         "float32 と量子化した形式 (テスト画像 {n} 枚; 遅延: 1 回に画像 1 枚、中央値、この実行で測定)",
 }
 
-# `dlx show`: the help of the parameters most exercises share (the rest stay in English).
+# `dlx show`: the help of the parameters most exercises share (the rest: ja_params.py).
 _PARAMETERS: dict[str, str] = {
     "{what} (course: {value})": "{what} (講座: {value})", "{what} (the course: {value})": "{what} (講座: {value})",
     "training images (at most what the data set has)": "学習画像の枚数 (データセットにある数まで)",
