@@ -371,7 +371,7 @@ JA_PARAMS: dict[str, str] = {
         "enja: auto = CPU/GPU がネイティブに計算できれば混合 bfloat16、できなければ float32",
     "beam search divides log-probabilities by length**this": "ビームサーチで対数確率を 長さ**この値 で割る",
     # the registry's text ends in "; " (translate strips the space and looks the rest up)
-    "stop training after this many minutes (0 = run every epoch);": "この分数を過ぎたら学習を止める (0 = すべてのエポックを実行)",
+    "stop training after this many minutes (0 = run every epoch)": "この分数を過ぎたら学習を止める (0 = すべてのエポックを実行)",
     "enja only: directory holding train/dev/test .en/.ja (default: cache or $DLX_DATA_DIR)":
         "enja のみ: train/dev/test の .en/.ja があるディレクトリ (既定: キャッシュか $DLX_DATA_DIR)",
     # day4.wavenet

@@ -59,7 +59,7 @@ TRANSFORMER_PARAMS = {
     "min_count": positive(1, "enja: training words seen fewer times become <unk>"),
     "length_penalty": non_negative(0.0, "beam search divides log-probabilities by length**this"),
     "peak_n": positive(2048, "enja: matrix size of the matmul peak measured in the same run"),
-    "max_train_minutes": non_negative(0.0, "stop training after this many minutes (0 = run every epoch); "),
+    "max_train_minutes": non_negative(0.0, "stop training after this many minutes (0 = run every epoch)"),
     "data_dir": text("", "enja only: directory holding train/dev/test .en/.ja (default: cache or $DLX_DATA_DIR)"),
 }
 
