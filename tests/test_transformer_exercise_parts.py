@@ -35,6 +35,10 @@ def test_train_clock_counts_steps_and_stops_only_past_its_limit():
     for i in range(3):
         unlimited.on_train_batch_end(i)
     assert unlimited.steps == 3 and not unlimited.stopped and not unlimited.model.stop_training
+    unlimited.on_epoch_begin(1)
+    unlimited.on_train_batch_end(7)  # one compiled call of 8 steps (steps_per_execution)
+    unlimited.on_train_batch_end(5)  # a call that finished earlier, reported late by a worker thread
+    assert unlimited.steps == 3 + 8
     tight = train_clock(1e-9)
     tight.set_model(FakeModel())
     tight.on_train_batch_end(0)

@@ -2,7 +2,7 @@
 
 For an MLP, the course's DeepConvNet and the quick Transformer: training
 steps/s of dlx's own path (``model.fit`` with dlx's progress and NaN-guard
-callbacks) against a hand-written ``tf.function`` step on the same model and
+callbacks, and the steps per compiled call the model's exercise uses) against a hand-written ``tf.function`` step on the same model and
 batches (goal ≥ 0.9×), mixed bfloat16 against float32 where the CPU computes
 bfloat16 natively, XLA on against off; and the models' achieved GFLOP/s as a
 fraction of a matrix-multiply peak measured in the same run.
@@ -32,11 +32,13 @@ MODELS = ("mlp", "cnn", "transformer")
              "full": {"steps": 100, "epochs": 4}},
 )
 def speed_suite(ctx):
-    """One table: model | path | precision | XLA | steps/s | × dlx float32 | GFLOP/s | share of peak (Day4 Section3)."""
+    """One table: model | path | precision | XLA | steps / call | steps/s | × dlx float32 | GFLOP/s | share of peak
+    (Day4 Section3)."""
     from ..nn.day2_convnets import deep_cnn
     from ..nn.course_examples import keras_mnist_mlp
     from ..nn.flops import count_multiply_adds
     from ..studies import speed
+    from ..train.fit import SHORT_STEPS_PER_CALL
     from ..train.layout import load_images
     from ..train.precision import native_bfloat16, precision_policy
 
@@ -58,14 +60,16 @@ def speed_suite(ctx):
     x_flat, y_mnist, _, _, _ = load_images(ctx, 4000, 100, "flat")
     x_img = x_flat.reshape(-1, 28, 28, 1)
     sce = keras.losses.SparseCategoricalCrossentropy
-    cases = {"mlp": lambda: ("MLP 784-512-512-10", lambda: keras_mnist_mlp("speed_mlp"), x_flat, y_mnist, 128, sce()),
+    # the model, its data and loss, and the steps per compiled call its exercise trains with (examples.mnist_keras,
+    # day2.deep_cnn, day4.transformer): "dlx fit" is the path the exercise runs
+    cases = {"mlp": lambda: ("MLP 784-512-512-10", lambda: keras_mnist_mlp("speed_mlp"), x_flat, y_mnist, 128, sce(),
+                             None, SHORT_STEPS_PER_CALL),
              "cnn": lambda: ("DeepConvNet", lambda: deep_cnn(name="speed_deep_cnn"), x_img, y_mnist, 100,
-                             sce(from_logits=True)),
-             "transformer": lambda: _transformer_case(ctx)}
+                             sce(from_logits=True), None, 1),
+             "transformer": lambda: (*_transformer_case(ctx), SHORT_STEPS_PER_CALL)}
     rows = []
     for key in chosen:
-        label, build, x, y, batch, loss = cases[key]()
-        flops_per_sample = None
+        label, build, x, y, batch, loss, flops_per_sample, per_call = cases[key]()
         steps = min(p["steps"], len(y) // batch)
         configs = [("dlx fit", "float32", False), ("hand-written tf.function", "float32", False)]
         if bf16:
@@ -76,20 +80,21 @@ def speed_suite(ctx):
             ctx.reseed()
             with precision_policy(precision):
                 model = build()
-            if flops_per_sample is None and key != "transformer":
+            if flops_per_sample is None:
                 flops_per_sample = count_multiply_adds(model)
             optimizer = keras.optimizers.Adam(1e-3)
             name = f"{label}, {path}, {precision}{', XLA' if xla else ''}"
             with ctx.training():
                 if path == "dlx fit":
-                    model.compile(optimizer, loss, jit_compile=xla)
+                    model.compile(optimizer, loss, jit_compile=xla, steps_per_execution=per_call)
                     rate = speed.fit_steps_per_s(ctx, model, x, y, batch, steps, name, epochs=p["epochs"])
                 else:
                     rate = speed.handwritten_steps_per_s(model, loss, optimizer, x, y, batch, steps, jit=xla)
             base = base or rate
             gflops = speed.training_flops_per_step(flops_per_sample, batch) * rate / 1e9 if flops_per_sample else None
             peak = peaks.get(precision)
-            rows.append([label, path, precision, "on" if xla else "off", speed.rate(rate), round(rate / base, 2),
+            rows.append([label, path, precision, "on" if xla else "off", per_call if path == "dlx fit" else 1,
+                         speed.rate(rate), round(rate / base, 2),
                          "—" if gflops is None else speed.rate(gflops),
                          "—" if gflops is None or not peak else f"{100 * gflops / peak:.1f}%"])
             if path == "hand-written tf.function":
@@ -102,17 +107,24 @@ def speed_suite(ctx):
             else:
                 ctx.metric(f"{key}_steps_per_s", speed.rate(rate), "steps/s", note=f"batch {batch}, float32, XLA off")
     ctx.table("training steps/s on this machine (one process, side by side; the first epoch, which traces, untimed)",
-              ["model", "path", "precision", "XLA", "steps/s", "× dlx float32", "GFLOP/s", "share of matmul peak"], rows)
+              ["model", "path", "precision", "XLA", "steps / call", "steps/s", "× dlx float32", "GFLOP/s",
+               "share of matmul peak"], rows)
     ctx.note("GFLOP/s counts 2 FLOPs per multiply-add of the forward pass and twice that for the backward pass "
-             "(conv and dense layers only); the peak is the same precision's matmul peak.")
+             "(conv and dense layers; the Transformer's projections, attention and FFN over its padded lengths); "
+             "the peak is the same precision's matmul peak.")
     if not bf16:
         ctx.note("no native bfloat16 here (no amx_bf16 / avx512_bf16, no GPU), so mixed bfloat16 was not measured")
 
 
 def _transformer_case(ctx):
-    """The quick day4.transformer model on the dates data, at the exercise's own quick settings."""
+    """The quick day4.transformer model on the dates data, at the exercise's own quick settings.
+
+    Returns:
+        (label, build, inputs, targets, batch size, loss, forward multiply-adds per pair over the padded lengths).
+    """
     from ..nn.masked_losses import MaskedSparseCrossentropy
     from ..studies.translation.config import TransformerSettings, transformer_params
+    from ..studies.speed import transformer_pair_mult_adds
     from ..studies.translation.loops import build_model
 
     q = transformer_params("quick")
@@ -125,4 +137,7 @@ def _transformer_case(ctx):
         return build_model(settings, len(e["source_vocab"]), len(e["target_vocab"]),
                            max(src.shape[1], tgt.shape[1]) + 1, name="speed_transformer").model
 
-    return "Transformer (quick)", build, [src, tgt[:, :-1]], tgt[:, 1:], q["batch_size"], MaskedSparseCrossentropy()
+    per_pair = transformer_pair_mult_adds([src.shape[1]], [tgt.shape[1] - 1], q["d_model"], q["d_ff"], q["num_layers"],
+                                          len(e["target_vocab"]))
+    return ("Transformer (quick)", build, [src, tgt[:, :-1]], tgt[:, 1:], q["batch_size"], MaskedSparseCrossentropy(),
+            per_pair)

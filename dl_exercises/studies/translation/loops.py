@@ -10,6 +10,7 @@ dev BLEU after every epoch (``dev_bleu_after_epoch``, ``teacher_forced_hypothese
 
 from __future__ import annotations
 
+import threading
 import time
 from typing import Any, Callable
 
@@ -55,10 +56,12 @@ def compile_model(model, settings: TransformerSettings, steps_per_epoch: int):
         ``(optimizer, loss)``, which a hand-written loop (``train_pairs``) uses as ``fit`` would.
     """
     from ...nn.masked_losses import MaskedSparseCrossentropy, masked_accuracy
+    from ...train.fit import SHORT_STEPS_PER_CALL
 
     optimizer = make_optimizer(settings, steps_per_epoch)
     loss = MaskedSparseCrossentropy(settings.label_smoothing)
-    model.compile(optimizer=optimizer, loss=loss, metrics=[masked_accuracy], jit_compile=settings.jit_compile)
+    model.compile(optimizer=optimizer, loss=loss, metrics=[masked_accuracy], jit_compile=settings.jit_compile,
+                  steps_per_execution=SHORT_STEPS_PER_CALL)
     return optimizer, loss
 
 
@@ -84,14 +87,24 @@ def train_clock(limit_s: float):
     _, keras = tf_keras()
 
     class TrainClock(keras.callbacks.Callback):
+        # it reads no logs, so Keras may run its batch hook on a worker thread (see train/callbacks.py)
+        async_safe = True
+
         def __init__(self):
             super().__init__()
             self.steps = 0
             self.stopped = False
             self._start = time.perf_counter()
+            self._before_epoch = 0
+            self._lock = threading.Lock()
+
+        def on_epoch_begin(self, epoch, logs=None):
+            self._before_epoch = self.steps
 
         def on_train_batch_end(self, batch, logs=None):
-            self.steps += 1
+            # with steps_per_execution, Keras calls this once per compiled call: ``batch`` is its last step
+            with self._lock:  # worker threads may finish calls out of order
+                self.steps = max(self.steps, self._before_epoch + batch + 1)
             if limit_s and time.perf_counter() - self._start > limit_s:
                 self.model.stop_training = True
                 self.stopped = True
