@@ -117,7 +117,7 @@ class RunContext:
 
     # training ----------------------------------------------------------------
     @staticmethod
-    def keras():
+    def tf_keras():
         """``(tf, keras)``, imported and configured (seeded with the run's seed when first imported)."""
         return runtime.tf_keras()
 

@@ -53,7 +53,7 @@ def normalization_suite(ctx):
     from ..nn.norm_cnn import norm_cnn
     from ..train.batches import epochs_of_batches
     from ..train.fit import fit_on_batches
-    from ..train.layout import load_images
+    from ..studies.images import load_images
     from ..train.metrics import accuracy
 
     p = ctx.params
@@ -64,7 +64,7 @@ def normalization_suite(ctx):
     if not sizes or sizes[0] < 1:
         raise UsageError(f"--set batch_sizes={p['batch_sizes']}: batch sizes must be >= 1")
     x_train, y_train, x_test, y_test, usage = load_images(ctx, p["n_train"], p["n_test"], "nhwc", name=ctx.dataset or "mnist")
-    _, keras = ctx.keras()
+    _, keras = ctx.tf_keras()
     acc, curves, bn_running = {}, {}, {}
     lrs = {b: p["lr"] * (b / sizes[0]) ** 0.5 for b in sizes}
     for batch in sizes:

@@ -46,7 +46,7 @@ def rnn_suite(ctx):
     p = ctx.params
     sine = ctx.load_data("sine", n_periods=p["n_periods"])
     add = ctx.load_data("binary_addition", n_train=p["n_add"], n_test=1000)
-    _, keras = ctx.keras()
+    _, keras = ctx.tf_keras()
     rows, params_by_kind = [], {}
     for kind in KINDS:
         layer_cls = getattr(keras.layers, kind)

@@ -38,8 +38,8 @@ def speed_suite(ctx):
     from ..nn.course_examples import keras_mnist_mlp
     from ..nn.flops import count_multiply_adds
     from ..studies import speed
+    from ..studies.images import load_images
     from ..train.fit import SHORT_STEPS_PER_CALL
-    from ..train.layout import load_images
     from ..train.precision import native_bfloat16, precision_policy
 
     from ..errors import UsageError
@@ -48,7 +48,7 @@ def speed_suite(ctx):
     chosen = [m.strip() for m in p["models"].split(",") if m.strip()]
     if not chosen or set(chosen) - set(MODELS):
         raise UsageError(f"--set models={p['models']}: choose from {', '.join(MODELS)}")
-    tf, keras = ctx.keras()
+    tf, keras = ctx.tf_keras()
     bf16 = native_bfloat16()
     peaks = {"float32": ctx.metric("matmul_peak_float32_gflops", speed.rate(speed.matmul_peak_gflops("float32", p["peak_n"])),
                                    "GFLOP/s", note=f"{p['peak_n']}² tf.matmul, best of three")}

@@ -2,5 +2,5 @@
 
 Modules here must not import TensorFlow, Keras or matplotlib at import time:
 ``dlx list`` imports every one of them. Import heavy libraries inside the
-exercise functions (``tf, keras = ctx.keras()``).
+exercise functions (``tf, keras = ctx.tf_keras()``).
 """

@@ -43,7 +43,7 @@ def forward(ctx):
     """Forward propagation of the course's six small networks in numpy and in Keras with the same weights (Day1 Section1, 3)."""
     import numpy as np
     from ..scratch.day1_nets import course_networks, forward_numpy, numpy_loss
-    ctx.keras()
+    ctx.tf_keras()
     from ..nn.mlp import dense_stack
 
     nets = course_networks()
@@ -133,7 +133,7 @@ def activations(ctx):
     """Step, sigmoid, tanh, ReLU, leaky ReLU, softmax, identity vs keras.activations; derivatives vs tf.GradientTape (Day1 Section2)."""
     import numpy as np
     from ..scratch import functions as F
-    tf, keras = ctx.keras()
+    tf, keras = ctx.tf_keras()
     x = np.linspace(-6.0, 6.0, 1201)
     comparison = activation_comparison(tf, keras, x)
     rows = [[name, f"{v:.1e}", "n/a (not differentiable)" if d is None else f"{d:.1e}"] for name, (v, d) in comparison.items()]
@@ -207,7 +207,7 @@ def loss_comparison(keras, seed: int = 0) -> list[tuple[str, float, float]]:
 )
 def losses(ctx):
     """Course MSE (with ½), cross-entropy (one-hot and sparse) and binary cross-entropy vs keras.losses (Day1 Section3)."""
-    _, keras = ctx.keras()
+    _, keras = ctx.tf_keras()
     rows = loss_comparison(keras, seed=ctx.seed)
     table = []
     for name, ours, theirs in rows:
@@ -266,7 +266,7 @@ def backprop(ctx):
     """Analytic (layers), numeric (central difference) and tf.GradientTape gradients of the course net agree; one SGD step (Day1 Section5)."""
     import numpy as np
     from ..scratch.day1_nets import analytic_gradients, backprop_course_net, course_loss, numeric_gradients
-    tf, keras = ctx.keras()
+    tf, keras = ctx.tf_keras()
     lr = ctx.params["lr"]
     params, x, d = backprop_course_net()
     analytic, inter = analytic_gradients(params, x, d)

@@ -57,7 +57,7 @@ def sgd(ctx):
         ctx.metric(f"test_mse_{mode}", mse, note=f"numpy, batch size {batch_size}, mean (f̂ − f)² on 500 test points")
         rows.append(["numpy", mode, batch_size, p["epochs"] * -(-p["n_train"] // batch_size), f"{curve[-1]:.5f}", f"{mse:.5f}"])
 
-    tf, keras = ctx.keras()
+    tf, keras = ctx.tf_keras()
     from ..nn.mlp import dense_stack
 
     def half_mse(y_true, y_pred):
@@ -125,7 +125,7 @@ def mnist_mlp(ctx):
     from ..scratch import functions as F
     from ..train.batches import without_replacement
     from ..train.fit import fit_on_batches
-    from ..train.layout import load_images
+    from ..studies.images import load_images
     from ..train.metrics import accuracy
     from ..scratch.two_layer_net import TwoLayerNet
 
@@ -150,7 +150,7 @@ def mnist_mlp(ctx):
                 ctx.log(run="numpy", step=i + 1, loss=numpy_losses[-1])
     acc = net.accuracy(x_test, y_test)
 
-    tf, keras = ctx.keras()
+    tf, keras = ctx.tf_keras()
     from ..nn.mlp import dense_stack
 
     # the Keras twin of TwoLayerNet (float64): Dense(hidden, relu) → Dense(classes) logits, same initial weights
@@ -218,7 +218,7 @@ def playground(ctx):
     from ..nn.mlp import playground_model
 
     p = ctx.params
-    tf, keras = ctx.keras()
+    tf, keras = ctx.tf_keras()
     names = (ctx.dataset,) if ctx.dataset else ("xor", "spiral")
     if ctx.dataset:
         ctx.note(f"--dataset {ctx.dataset}: only that data set was run; the other's target has no value.")

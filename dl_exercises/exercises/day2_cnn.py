@@ -74,7 +74,7 @@ def im2col_exercise(ctx):
                               for f in range(4)]) for n in range(2)])
     scipy_diff = ctx.metric("conv_vs_scipy_max_abs_diff", float(np.abs(out - ref).max()))
 
-    tf, keras = ctx.keras()
+    tf, keras = ctx.tf_keras()
     layer = keras.layers.Conv2D(4, 3, strides=2, dtype="float64")
     padded = keras.layers.ZeroPadding2D(1, dtype="float64")(xr.transpose(0, 2, 3, 1))
     layer.build(padded.shape)
@@ -157,7 +157,7 @@ def train_course_cnn(ctx, kind: str, *, precision: str = "float32", shift: int =
     p = ctx.params
     x_train, y_train, x_test, y_test, usage = load_cnn_images(ctx, p["n_train"], p["n_test"])
 
-    tf, keras = ctx.keras()
+    tf, keras = ctx.tf_keras()
     precision = resolve(precision)
     with precision_policy(precision):
         model = COURSE_CNNS[kind]()
@@ -374,7 +374,7 @@ def cnn_architectures(ctx):
 def transfer_learning(ctx):
     """Pretrain on classes 0–4, reuse on a few labelled images of classes 5–9: frozen vs fine-tuned vs scratch (Day2 Section4)."""
     import numpy as np
-    from ..train.layout import load_images
+    from ..studies.images import load_images
     from ..nn.transfer import classifier, feature_extractor
 
     p = ctx.params
@@ -388,7 +388,7 @@ def transfer_learning(ctx):
     test_mask = y_test >= 5
     xt_test, yt_test = x_test[test_mask], y_test[test_mask] - 5
 
-    tf, keras = ctx.keras()
+    tf, keras = ctx.tf_keras()
     loss = keras.losses.SparseCategoricalCrossentropy(from_logits=True)
 
     base = feature_extractor("pretrained_base")

@@ -54,7 +54,7 @@ def batch_norm(ctx):
     """With and without batch normalization at the same learning rate; BN vs keras.layers.BatchNormalization (Day2 Section1)."""
     import numpy as np
     from ..train.batches import with_replacement
-    from ..train.layout import load_images
+    from ..studies.images import load_images
     from ..train.twins import train_keras_twin, train_scratch_net
     from ..nn.mlp import copy_weights_to_keras, multilayer_net_twin
     from ..scratch.multilayer_net import MultiLayerNet
@@ -72,7 +72,7 @@ def batch_norm(ctx):
                             use_batchnorm=use_bn, seed=ctx.seed, dtype=np.float32)
         kmodel = None
         if p["keras"]:
-            _, keras = ctx.keras()
+            _, keras = ctx.tf_keras()
             kmodel = multilayer_net_twin(sizes, p["activation"], use_batchnorm=use_bn, name="bn" if use_bn else "plain")
             copy_weights_to_keras(net, kmodel)
         res = train_scratch_net(net, SGD(p["lr"]), data, schedule, label,
@@ -120,7 +120,7 @@ def _bn_crosscheck(ctx) -> list[list]:
     from ..scratch.batch_norm import BatchNormalization
     from ..scratch.gradient import numerical_gradient
 
-    tf, keras = ctx.keras()
+    tf, keras = ctx.tf_keras()
     rng = np.random.default_rng(ctx.seed)
     x = rng.normal(2.0, 3.0, size=(16, 5))
     gamma, beta = rng.normal(1.0, 0.3, 5), rng.normal(0.0, 0.3, 5)

@@ -166,7 +166,7 @@ def word2vec(ctx):
     h_t, h_c = h_t[pick], h_c[pick]
     h_rand = rng.choice(V, size=h_t.size, p=noise)
 
-    _, keras = ctx.keras()
+    _, keras = ctx.tf_keras()
     k = p["negatives"]
     neighbours = {}
     for kind in ("skipgram", "cbow"):

@@ -78,7 +78,7 @@ def autoencoder(ctx):
         raise UsageError(f"--set latent_dims={p['latent_dims']}: sizes must be positive")
     data = ctx.load_data("mnist", n_train=p["n_train"], n_test=p["n_test"])
     x_train, x_test = data.x_train.astype("float32"), data.x_test.astype("float32")
-    _, keras = ctx.keras()
+    _, keras = ctx.tf_keras()
     rows, recon = [], {}
     for dim in dims:
         ctx.reseed()
@@ -130,7 +130,7 @@ def vae(ctx):
     p = ctx.params
     data = ctx.load_data("mnist", n_train=p["n_train"], n_test=p["n_test"])
     x_train, x_test = data.x_train.astype("float32"), data.x_test.astype("float32")
-    _, keras = ctx.keras()
+    _, keras = ctx.tf_keras()
     model, encoder, decoder = build_vae(p["latent_dim"], p["hidden"], beta=p["beta"], seed=ctx.seed)
     model.compile(keras.optimizers.Adam(p["lr"]), loss=reconstruction_loss)
     with ctx.training():
@@ -233,7 +233,7 @@ def hred(ctx):
     x_train, y_train, x_test = data.x_train, data.y_train, data.x_test
     turns, turn_len = x_train.shape[1:]
     reply_len = y_train.shape[1]
-    _, keras = ctx.keras()
+    _, keras = ctx.tf_keras()
     rows, results = [], {}
     n_div = min(p["n_diverse"], len(x_test))
     div_x = np.repeat(x_test[:n_div], p["samples"], axis=0)

@@ -110,7 +110,7 @@ def seq2seq(ctx):
     bundle = ctx.load_data(name, n_train=p["n_train"], n_test=p["n_test"])
     e = bundle.extra
     word_level = e.get("level") == "word"
-    _, keras = ctx.keras()
+    _, keras = ctx.tf_keras()
     model, _ = build_seq2seq(len(e["source_vocab"]), len(e["target_vocab"]), embed_dim=p["embed_dim"], units=p["units"], cell=p["cell"], unroll=p["unroll"])
     _compile(model, p, len(e["src_train"]))
     _train(ctx, model, e["src_train"], e["tgt_train"], p, f"seq2seq {p['cell']}")
@@ -154,7 +154,7 @@ def _enja(ctx, p):
     n_dev = min(len(e["x_dev"]), p["n_test"])
     src_dev, src_test = prep(e["src_dev"][:n_dev]), prep(e["src_test"])
     max_target = tgt_train.shape[1] - 1
-    tf, keras = ctx.keras()
+    tf, keras = ctx.tf_keras()
     precision = resolve(p["precision"])
     peaks = matmul_peaks(precision, p["peak_n"])
     with precision_policy(precision):
@@ -279,7 +279,7 @@ def attention(ctx):
     lengths = np.array([len(s) for s in test])
     edges = np.linspace(p["min_len"], p["max_len"] + 1, 5).astype(int)
     buckets = [(lo, hi - 1) for lo, hi in zip(edges[:-1], edges[1:]) if hi > lo]
-    _, keras = ctx.keras()
+    _, keras = ctx.tf_keras()
     accuracy_by_kind, heat = {}, None
     for kind in kinds:
         ctx.reseed()

@@ -108,7 +108,7 @@ def detection_metrics(ctx):
 
     p = ctx.params
     t1, t2 = p["confidence"], p["iou_threshold"]
-    tf, keras = ctx.keras()
+    tf, keras = ctx.tf_keras()
     gt, candidates, all_scores = (np.array(a, float) for a in (EXAMPLE_GT, EXAMPLE_CANDIDATES, EXAMPLE_SCORES))
     # 1. the course's setting: NMS on the candidates, then TP/FP and precision/recall by confidence
     keep = nms(candidates, all_scores, len(all_scores), p["nms_iou"])
@@ -303,7 +303,7 @@ def ssd(ctx):
     roundtrip = decode(encode(np.asarray(sample["boxes"])[m0[pos]] / size, defaults[pos]), defaults[pos]) * size
     ctx.metric("encode_decode_error", float(np.abs(roundtrip - np.asarray(sample["boxes"])[m0[pos]]).max()), "px")
 
-    tf, keras = ctx.keras()
+    tf, keras = ctx.tf_keras()
     model = tiny_ssd((size, size, 3), len(names), (per_loc,) * len(sizes), p["width"])
     if int(model.outputs[0].shape[1]) != len(defaults):
         raise RuntimeError(f"the network predicts {model.outputs[0].shape[1]} boxes, the default boxes are {len(defaults)}")

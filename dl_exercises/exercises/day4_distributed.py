@@ -86,7 +86,7 @@ def distributed(ctx):
     from ..errors import UsageError
     from ..train.distributed.parameter_server import params_accuracy, simulate_parameter_server, simulate_synchronous
     from ..train.distributed.processes import run_job
-    from ..train.layout import load_images
+    from ..studies.images import load_images
 
     p = ctx.params
     replicas = _replica_counts(p["replicas"])

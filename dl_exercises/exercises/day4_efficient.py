@@ -39,7 +39,7 @@ def mobilenet_exercise(ctx):
 
     p = ctx.params
     d_k, m, n, d_f = p["d_k"], p["m"], p["n"], p["d_f"]
-    tf, keras = ctx.keras()
+    tf, keras = ctx.tf_keras()
     standard = standard_conv_cost(d_k, m, n, d_f)
     separable = separable_conv_cost(d_k, m, n, d_f)
 
@@ -126,7 +126,7 @@ def densenet_exercise(ctx):
     from ..nn.flops import count_multiply_adds
 
     p = ctx.params
-    tf, keras = ctx.keras()
+    tf, keras = ctx.tf_keras()
     k0, k, n_layers = p["k0"], p["growth_rate"], p["layers"]
     inputs = keras.Input((8, 8, k0))
     block = keras.Model(inputs, dense_block(inputs, n_layers, k, "demo"))

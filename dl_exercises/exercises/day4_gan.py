@@ -205,10 +205,10 @@ def dcgan(ctx):
     from ..errors import NonFiniteLoss
     from ..nn.dcgan import DCGAN, StepRecorder, build_digit_classifier, build_discriminator, build_generator
     from ..scratch.sample_quality import softmax
-    from ..train.layout import load_images
+    from ..studies.images import load_images
 
     p = ctx.params
-    tf, keras = ctx.keras()
+    tf, keras = ctx.tf_keras()
     _toy(ctx, p)
     mm_err, ns_err = _saturation_table(ctx, tf)
     ctx.metric("loss_gradient_error", max(mm_err, ns_err), note="GradientTape vs closed form of both G losses")

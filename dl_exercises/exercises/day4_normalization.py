@@ -37,7 +37,7 @@ def normalization_exercise(ctx):
     x = (3.0 * rng.standard_normal((n, s, s, c)) + rng.standard_normal(c) * 2).astype(np.float64)
     gamma = rng.uniform(0.5, 1.5, c)
     beta = rng.uniform(-0.5, 0.5, c)
-    tf, keras = ctx.keras()
+    tf, keras = ctx.tf_keras()
     L = keras.layers
 
     def keras_layer(method):

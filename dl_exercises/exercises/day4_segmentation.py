@@ -72,7 +72,7 @@ def segmentation(ctx):
     from ..train.timing import EpochTimes
 
     p = ctx.params
-    tf, keras = ctx.keras()
+    tf, keras = ctx.tf_keras()
     data = ctx.load_data("shapes_segmentation", n_train=p["n_train"], n_test=p["n_test"])
     names = data.extra["class_names"]
     n_classes = len(names)

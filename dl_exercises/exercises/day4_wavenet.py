@@ -110,7 +110,7 @@ def wavenet(ctx):
     from ..scratch import mulaw
 
     p = ctx.params
-    tf, keras = ctx.keras()
+    tf, keras = ctx.tf_keras()
     sr = p["sample_rate"]
     data = ctx.load_data("waveforms", sample_rate=sr, seconds_train=p["seconds_train"], seconds_test=p["seconds_test"])
     train_c, test_c = np.asarray(data.y_train), np.asarray(data.y_test)

@@ -222,7 +222,7 @@ def reference_parameter_counts(ctx) -> None:
     from ..nn.resnet import resnet
     from ..nn.vgg import vgg
 
-    tf, keras = ctx.keras()
+    tf, keras = ctx.tf_keras()
     apps = keras.applications
     rows = []
     for label, mine, reference in [

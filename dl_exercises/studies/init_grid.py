@@ -58,7 +58,7 @@ def run_init_grid(ctx) -> None:
     """Activation × initialisation grid on MNIST with [40, 20] hidden units, numpy and Keras (Day2 Section1)."""
     import numpy as np
     from ..train.batches import draw_seeds, with_replacement
-    from ..train.layout import load_images
+    from .images import load_images
     from ..train.twins import train_keras_twin, train_scratch_net
     from ..nn.mlp import multilayer_net_twin
     from ..scratch.init import keras_initializer_config
@@ -80,7 +80,7 @@ def run_init_grid(ctx) -> None:
         kres = None
         if p["keras"]:
             ctx.reseed()  # every Keras twin starts from the same seed state
-            _, keras = ctx.keras()
+            _, keras = ctx.tf_keras()
             init_cfg = keras.initializers.get(keras_initializer_config(init, p["gaussian_std"]))
             model = multilayer_net_twin(sizes, act, kernel_initializer=init_cfg, name=f"{act}_{init}")
             kres = train_keras_twin(model, keras.optimizers.SGD(p["lr"]), data, schedule, f"{act}+{init}",

@@ -43,7 +43,7 @@ def run_optimizer_comparison(ctx) -> None:
     """SGD, Momentum, AdaGrad, RMSProp, Adam on the same net and batches, numpy and Keras (Day2 Section2)."""
     import numpy as np
     from ..train.batches import with_replacement
-    from ..train.layout import load_images
+    from .images import load_images
     from ..train.twins import train_keras_twin, train_scratch_net
     from ..nn.mlp import copy_weights_to_keras, course_optimizer, multilayer_net_twin
     from ..scratch.multilayer_net import MultiLayerNet

@@ -52,7 +52,7 @@ def run_regularization(ctx) -> None:
     """No regularization vs L2, L1, dropout, L2+dropout on 300 MNIST images, numpy and Keras (Day2 Section3)."""
     from ..datasets import subsample
     from ..train.batches import draw_seeds
-    from ..train.layout import load_images
+    from .images import load_images
 
     p = ctx.params
     x_pool, y_pool, x_test, y_test, usage = load_images(ctx, None, p["n_test"], "flat")
@@ -124,7 +124,7 @@ def _train_method(ctx, method, sizes, data, iters, seed, keras_twin=False, label
                         seed=seed, dtype=np.float32, **cfg)
     kmodel = None
     if keras_twin:
-        _, keras = ctx.keras()
+        _, keras = ctx.tf_keras()
         kmodel = multilayer_net_twin(sizes, "relu", dropout=cfg.get("dropout_ratio", 0.0),
                                      weight_decay=cfg.get("weight_decay_lambda", 0.0),
                                      weight_decay_kind=cfg.get("weight_decay_kind", "l2"),

@@ -1,4 +1,7 @@
-"""Images as the layout a model wants: flat rows (MLPs), NHWC (Keras convolutions) or NCHW (the course's numpy CNNs)."""
+"""Images as the layout a model wants: flat rows (MLPs), NHWC (Keras convolutions) or NCHW (the course's numpy CNNs).
+
+Loading is the run's business (``studies.images.load_images``); this module only reshapes.
+"""
 
 from __future__ import annotations
 
@@ -29,13 +32,11 @@ def as_layout(images, layout: str, dtype=np.float32) -> np.ndarray:
     return x[..., None] if layout == "nhwc" else x[:, None]
 
 
-def load_images(ctx, n_train: int, n_test: int, layout: str, name: str = "mnist",
-                fallbacks: tuple[str, ...] | None = None):
-    """An image data set (MNIST by default, or else the first of ``fallbacks`` at hand) as float32 arrays in ``layout``.
+def image_arrays(data, layout: str):
+    """A loaded image data set (``datasets.load``'s bundle) as float32 arrays in ``layout`` and int64 labels.
 
     Returns:
         (x_train, y_train, x_test, y_test, usage): images in [0, 1], int64 labels, and the ``DataUsage``.
     """
-    data = ctx.load_data(name, fallbacks=fallbacks, n_train=n_train, n_test=n_test)
     return (as_layout(data.x_train, layout), np.asarray(data.y_train, np.int64),
             as_layout(data.x_test, layout), np.asarray(data.y_test, np.int64), data.usage)

@@ -19,7 +19,7 @@ def run_alphago(ctx) -> None:
     from ...scratch.board_games import GAMES
 
     c = AlphaGoConfig.from_params(ctx.params)
-    ctx.keras()
+    ctx.tf_keras()
     with ctx.training():
         run = run_pipeline(GAMES[c.game], c, ctx.seed, ctx.loop_callbacks)
     record(ctx, run, c)

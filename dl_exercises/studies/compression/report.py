@@ -9,7 +9,7 @@ images. The training is in ``loops``, the conversions in ``tflite``.
 
 from __future__ import annotations
 
-from ...train.layout import load_images
+from ..images import load_images
 from ..common import r4
 from .config import CNN_DENSE, CNN_FILTERS, MODE_LABELS, DistillationConfig, PruningConfig, QuantizationConfig
 from .loops import (DISTILL_STEPS_PER_EXECUTION, FitHooks, fit_classifier, fit_student, prune_and_finetune,
