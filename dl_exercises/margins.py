@@ -32,7 +32,8 @@ import sys
 from pathlib import Path
 
 from . import sweep
-from .registry import Target, list_exercises, list_suites
+from .registry import list_exercises, list_suites
+from .spec import Target
 
 RUNS = (("default", 0), ("default", 1), ("default", 2), ("onednn_off", 0))
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"

@@ -1,77 +1,30 @@
 """One registry for everything dlx looks up by name: exercises (bench suites among them), data sets, checks.
 
-A leaf of the package: it imports only ``budget``, ``errors`` and ``result``.
-The modules that register (chapters, suites, data sets, checks) are handed in
-from above: the package entry (``dl_exercises/__init__.py``) names them once
-(``discover``), and they are imported lazily, the first time a listing or
-look-up needs them. Registration sits beside each definition (``@exercise``, ``@dataset``,
-``@check``). Everything here is plain data, so ``dlx list``, ``dlx show`` and
-``--help`` never import TensorFlow.
+A leaf of the package: it imports only ``spec``, ``params`` and ``result``. The modules
+that register (chapters, suites, data sets, checks) are handed in from above: the package
+entry (``dl_exercises/__init__.py``) names them once (``discover``), and they are imported
+lazily, the first time a listing or look-up needs them. Registration sits beside each
+definition (``@exercise``, ``@dataset``, ``@check``). Everything here is plain data, so
+``dlx list``, ``dlx show`` and ``--help`` never import TensorFlow.
 
-One id grammar: a *name* is ``[a-z][a-z0-9_]*`` (data sets, checks); an
-exercise id is ``CHAPTER.NAME`` with CHAPTER one of ``CHAPTERS``. A bench
-suite is an exercise of the ``bench`` chapter (``dlx bench cnn`` runs
-``bench.cnn``); a suite that runs an exercise as it is is an alias on that
-exercise's spec (``aliases=("bench.init",)``), not a second registration.
-Every registry suggests close matches for unknown names.
+A bench suite is an exercise of the ``bench`` chapter (``dlx bench cnn`` runs
+``bench.cnn``); a suite that runs an exercise as it is is an alias on that exercise's
+spec (``aliases=("bench.init",)``), not a second registration. Every registry suggests
+close matches for unknown names (``spec.suggest``).
 """
 
 from __future__ import annotations
 
-import difflib
 import fnmatch
 import importlib
-import operator
 import pkgutil
-import re
-from dataclasses import dataclass, field
 from typing import Any, Callable, Generic, Iterable, Mapping, TypeVar
 
-from .budget import BUDGETS, DEFAULT_BUDGET
+from .budget import BUDGETS
 from .errors import UsageError
+from .params import Param
 from .result import CourseFigure, Reference
-
-CHAPTERS = ("day1", "day2", "day3", "day4", "examples", "bench")
-SEED_LIMIT = 2**32  # seeds are 0 ≤ seed < 2³²: numpy's and TensorFlow's generators take no more
-_NAME = r"[a-z][a-z0-9_]*"
-_NAME_RE = re.compile(rf"^{_NAME}$")
-_ID_RE = re.compile(rf"^(?P<chapter>[a-z0-9]+)\.(?P<name>{_NAME})$")
-_TARGET_RE = re.compile(r"^\s*(>=|<=|>|<|==)\s*([-+0-9.eE]+)\s*$")
-
-
-def parse_id(exercise_id: str) -> tuple[str, str]:
-    """Split ``chapter.name`` into its parts; the one place exercise ids are parsed."""
-    match = _ID_RE.match(exercise_id or "")
-    if not match or match["chapter"] not in CHAPTERS:
-        raise UsageError(
-            f"invalid exercise id {exercise_id!r}: expected CHAPTER.NAME with CHAPTER one of "
-            f"{', '.join(CHAPTERS)} (see `dlx list`)"
-        )
-    return match["chapter"], match["name"]
-
-
-def check_seed(seed: Any) -> int:
-    """A seed is an integer, 0 ≤ seed < 2³²; ``UsageError`` otherwise."""
-    try:
-        value = operator.index(seed)  # int, numpy integers; not 1.5, not "3"
-    except TypeError:
-        value = None
-    if isinstance(seed, bool) or value is None or not 0 <= value < SEED_LIMIT:
-        raise UsageError(f"--seed {seed}: must be an integer from 0 to {SEED_LIMIT - 1}")
-    return value
-
-
-def check_name(name: str, kind: str) -> str:
-    """A data-set or check name must be ``[a-z][a-z0-9_]*``."""
-    if not _NAME_RE.match(name or ""):
-        raise ValueError(f"invalid {kind} name {name!r}: expected lower-case letters, digits and _")
-    return name
-
-
-def natural_key(text: str) -> list:
-    """Sort key that puts day2 before day10 and bench.cnn before bench.rnn."""
-    return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", text)]
-
+from .spec import ExerciseSpec, Target, check_name, natural_key, parse_id, suggest
 
 T = TypeVar("T")
 
@@ -150,274 +103,6 @@ class Registry(Generic[T]):
     def __contains__(self, key: str) -> bool:
         self.load()
         return key in self._entries or key in self._aliases
-
-
-def suggest(word: str, candidates: Iterable[str]) -> str:
-    """'; did you mean a, b?' for the close matches of ``word``, or ''."""
-    close = difflib.get_close_matches(word, list(candidates), n=3, cutoff=0.6)
-    return f"; did you mean {', '.join(close)}?" if close else ""
-
-
-# --- parameters ------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Param:
-    """A declared, validated exercise parameter (``--set key=value``)."""
-
-    type: type
-    default: Any
-    help: str = ""
-    min: float | None = None
-    max: float | None = None
-    min_inclusive: bool = True
-    choices: tuple | None = None
-    max_inclusive: bool = True
-
-    def describe(self) -> str:
-        if self.choices:
-            return "one of " + ", ".join(map(str, self.choices))
-        if self.type is bool:
-            return "true or false"
-        lo = "" if self.min is None else f"{'>=' if self.min_inclusive else '>'} {self.min}"
-        hi = "" if self.max is None else f"{'<=' if self.max_inclusive else '<'} {self.max}"
-        bounds = " and ".join(b for b in (lo, hi) if b)
-        return f"{self.type.__name__}{' ' + bounds if bounds else ''}"
-
-    def parse(self, key: str, raw: Any) -> Any:
-        """Convert and check one value; ``UsageError`` names the key and its allowed range."""
-        value = raw
-        if isinstance(raw, str):
-            text = raw.strip()
-            try:
-                if self.type is bool:
-                    lowered = text.lower()
-                    if lowered not in ("true", "false", "1", "0", "yes", "no"):
-                        raise ValueError(text)
-                    value = lowered in ("true", "1", "yes")
-                elif self.type is int:
-                    value = int(text)
-                elif self.type is float:
-                    value = float(text)
-                else:
-                    value = text
-            except ValueError:
-                raise UsageError(
-                    f"--set {key}={raw}: not a valid {self.type.__name__} (allowed: {self.describe()})"
-                ) from None
-        elif self.type is float and isinstance(raw, int) and not isinstance(raw, bool):
-            value = float(raw)
-        if self.type in (int, float):
-            if value != value or value in (float("inf"), float("-inf")):
-                raise UsageError(f"--set {key}={raw}: must be finite (allowed: {self.describe()})")
-            too_low = self.min is not None and (value < self.min or (not self.min_inclusive and value == self.min))
-            too_high = self.max is not None and (value > self.max or (not self.max_inclusive and value == self.max))
-            if too_low or too_high:
-                raise UsageError(f"--set {key}={raw}: out of range (allowed: {self.describe()})")
-        if self.choices and value not in self.choices:
-            raise UsageError(f"--set {key}={raw}: not allowed (allowed: {self.describe()})")
-        return value
-
-
-# The small vocabulary most exercises are declared in: a block then states only what is particular to it.
-
-
-def positive(default: float | int, help: str = "") -> Param:
-    """A number > 0 (an int ≥ 1); the type follows the default."""
-    kind = type(default)
-    return Param(kind, default, help, min=1 if kind is int else 0.0, min_inclusive=kind is int)
-
-
-def at_least(minimum: float | int, default: float | int, help: str = "") -> Param:
-    """A number ≥ ``minimum``; the type follows the default."""
-    return Param(type(default), default, help, min=minimum)
-
-
-def non_negative(default: float | int, help: str = "") -> Param:
-    """A number ≥ 0 (0 often means "off"); the type follows the default."""
-    return Param(type(default), default, help, min=type(default)(0))
-
-
-def fraction(default: float, help: str = "", *, upper: float = 1.0, upper_inclusive: bool = True) -> Param:
-    """A float in [0, upper] (or [0, upper) when ``upper_inclusive`` is false): rates, ratios, probabilities."""
-    return Param(float, float(default), help, min=0.0, max=upper, max_inclusive=upper_inclusive)
-
-
-def learning_rate(default: float, help: str = "learning rate") -> Param:
-    return positive(float(default), help)
-
-
-def choice(default: str, choices: Iterable[str], help: str = "") -> Param:
-    return Param(str, default, help, choices=tuple(choices))
-
-
-def flag(default: bool, help: str = "") -> Param:
-    return Param(bool, default, help)
-
-
-def text(default: str, help: str = "") -> Param:
-    return Param(str, default, help)
-
-
-def data_sizes(n_train: int, n_test: int, *, min_train: int = 10, min_test: int = 10,
-               what: str = "images") -> dict[str, Param]:
-    """``n_train`` and ``n_test``: how many training and test samples to load (at most what the data set has)."""
-    return {
-        "n_train": Param(int, n_train, f"training {what} (at most what the data set has)", min=min_train),
-        "n_test": Param(int, n_test, f"test {what} (at most what the data set has)", min=min_test),
-    }
-
-
-# --- targets ---------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Target:
-    """A bound a metric must meet at some budget, written ``">= 0.97"``.
-
-    ``data`` ties the bound to one data set: it applies only to runs that used it
-    (DeepConvNet's full budget asks 0.99 of MNIST and 0.92 of Fashion-MNIST).
-    """
-
-    metric: str
-    op: str
-    bound: float
-    data: str | None = None
-
-    @classmethod
-    def parse(cls, metric: str, text: str, data: str | None = None) -> "Target":
-        match = _TARGET_RE.match(text)
-        if not match:
-            raise ValueError(f"bad target for {metric}: {text!r} (expected e.g. '>= 0.97')")
-        return cls(metric, match[1], float(match[2]), data)
-
-    @classmethod
-    def parse_all(cls, metric: str, spec: str | Mapping[str, str]) -> list["Target"]:
-        """``">= 0.97"``, or ``{data_set: ">= 0.97", ...}`` for bounds that depend on the data set."""
-        if isinstance(spec, str):
-            return [cls.parse(metric, spec)]
-        return [cls.parse(metric, text, data) for data, text in spec.items()]
-
-    def applies_to(self, data_used: Iterable[str]) -> bool:
-        return self.data is None or self.data in set(data_used)
-
-    def met_by(self, value: float) -> bool:
-        ops = {">=": value >= self.bound, "<=": value <= self.bound, ">": value > self.bound,
-               "<": value < self.bound, "==": value == self.bound}
-        return bool(ops[self.op])
-
-    def margin(self, value: float) -> float:
-        """How far ``value`` is on the right side of the bound (negative: missed)."""
-        return value - self.bound if self.op in (">=", ">") else self.bound - value if self.op in ("<=", "<") else -abs(value - self.bound)
-
-    def __str__(self) -> str:
-        where = f" on {self.data}" if self.data else ""
-        return f"{self.op} {self.bound:g}{where}"
-
-
-# --- exercises -------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Plan:
-    """One checked run: an exercise, a budget, a seed, validated parameters and the data set asked for.
-
-    Built once by ``ExerciseSpec.plan`` from what the user typed; the runner takes it as it is.
-    """
-
-    spec: "ExerciseSpec"
-    budget: str
-    seed: int
-    params: Mapping[str, Any]
-    dataset: str | None = None
-    resume: str | None = None  # ``dlx run --resume DIR``: the directory of a checkpoint to continue from
-
-
-@dataclass
-class ExerciseSpec:
-    """Everything known about an exercise (or bench suite) without running it."""
-
-    id: str
-    func: Callable
-    title: str
-    title_ja: str
-    section: str
-    data: tuple[str, ...] = ()
-    tags: tuple[str, ...] = ()
-    params: Mapping[str, Param] = field(default_factory=dict)
-    budgets: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
-    targets: Mapping[str, tuple[Target, ...]] = field(default_factory=dict)
-    course: Mapping[str, CourseFigure] = field(default_factory=dict)
-    references: Mapping[str, Reference] = field(default_factory=dict)
-    summary: str = ""
-    aliases: tuple[str, ...] = ()  # other ids that run this spec as it is (bench suites: "bench.init")
-
-    @property
-    def chapter(self) -> str:
-        return parse_id(self.id)[0]
-
-    @property
-    def name(self) -> str:
-        return parse_id(self.id)[1]
-
-    @property
-    def day(self) -> int | None:
-        chapter = self.chapter
-        return int(chapter[3:]) if chapter.startswith("day") else None
-
-    def plan(self, budget: str = DEFAULT_BUDGET, seed: int = 0, sets: Mapping[str, Any] | None = None,
-             dataset: str | None = None) -> Plan:
-        """Check the budget, the seed, the ``--set`` values and the data set once, and return the run's ``Plan``."""
-        check_seed(seed)
-        if dataset is not None and dataset not in self.data:
-            allowed = ", ".join(self.data) or "no data set"
-            raise UsageError(f"--dataset {dataset}: {self.id} runs on {allowed}")
-        return Plan(self, budget, seed, self.params_for(budget, sets), dataset)
-
-    def params_for(self, budget: str, overrides: Mapping[str, Any] | None = None) -> dict:
-        """Declared defaults, then the budget's settings, then validated ``--set`` values."""
-        if budget not in BUDGETS:
-            raise UsageError(f"--budget {budget}: choose one of {', '.join(BUDGETS)}")
-        values = {key: p.default for key, p in self.params.items()}
-        values.update(self.budgets.get(budget, {}))
-        for key, raw in (overrides or {}).items():
-            if key not in self.params:
-                known = ", ".join(sorted(self.params)) or "none"
-                raise UsageError(f"--set {key}: {self.id} has no parameter {key!r}{suggest(key, self.params)} "
-                                 f"(parameters: {known})")
-            values[key] = self.params[key].parse(key, raw)
-        return values
-
-    def targets_for(self, budget: str) -> tuple[Target, ...]:
-        return tuple(self.targets.get(budget, ()))
-
-    def to_dict(self) -> dict:
-        return {
-            "id": self.id,
-            "title": self.title,
-            "title_ja": self.title_ja,
-            "section": self.section,
-            "summary": self.summary,
-            "data": list(self.data),
-            "tags": list(self.tags),
-            "params": {
-                key: {"type": p.type.__name__, "default": p.default, "allowed": p.describe(), "help": p.help}
-                for key, p in self.params.items()
-            },
-            "budgets": {b: dict(self.budgets.get(b, {})) for b in BUDGETS},
-            "targets": {b: _targets_by_metric(self.targets_for(b)) for b in BUDGETS},
-            "course": {k: {"value": c.value, "where": c.where, "data": c.data} for k, c in self.course.items()},
-            "references": {k: {"value": r.value, "source": r.source} for k, r in self.references.items()},
-            "aliases": list(self.aliases),
-        }
-
-
-def _targets_by_metric(targets: Iterable[Target]) -> dict[str, str]:
-    """{metric: ">= 0.97"}; several data-set bounds of one metric are joined: ">= 0.99 on mnist; >= 0.92 on fashion_mnist"."""
-    joined: dict[str, list[str]] = {}
-    for t in targets:
-        joined.setdefault(t.metric, []).append(str(t))
-    return {metric: "; ".join(texts) for metric, texts in joined.items()}
 
 
 EXERCISES: Registry[ExerciseSpec] = Registry("exercise", "see `dlx list`", parse_id)

@@ -32,7 +32,7 @@ from .errors import UsageError
 from .formatting import data_summary, fmt
 from .formatting import decimals as _decimals
 from .glossary import has_japanese, translate, word
-from .registry import CHAPTERS, natural_key
+from .spec import CHAPTERS, natural_key
 from .result import Result, read_result_json
 
 # The course's section titles where its documents name them (the report rubric of the Day 3–4 report, and the

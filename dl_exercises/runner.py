@@ -30,7 +30,7 @@ from . import runtime
 from .errors import DlxError, UsageError
 from .glossary import lang_of, tr_term, translate, use_lang
 from .progress import NullReporter
-from .registry import ExerciseSpec, Plan, Target
+from .spec import ExerciseSpec, Plan, Target
 from .result import DataUsage, Figure, Metric, Result, Table, TargetCheck
 
 TENSORBOARD_DIR = "tensorboard"  # under --out: one folder of Keras TensorBoard scalars per model.fit

@@ -10,7 +10,8 @@ from typer.testing import CliRunner
 
 from dl_exercises import registry
 from dl_exercises.cli.app import app
-from dl_exercises.registry import ExerciseSpec, Param, Target
+from dl_exercises.params import Param
+from dl_exercises.spec import ExerciseSpec, Target
 
 runner = CliRunner()
 
@@ -78,7 +79,7 @@ def test_json_output_is_pure_json(fake, tmp_path):
 
 
 def test_table_shows_metric_target_course(fake):
-    from dl_exercises.registry import CourseFigure
+    from dl_exercises.result import CourseFigure
 
     ident = fake(
         "tab", lambda ctx: ctx.metric("accuracy", 0.91),

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from dl_exercises.errors import NonFiniteLoss
-from dl_exercises.registry import ExerciseSpec
+from dl_exercises.spec import ExerciseSpec
 from dl_exercises.runner import RunContext
 
 

@@ -10,7 +10,9 @@ import sys
 import pytest
 
 from dl_exercises.errors import DlxError, NonFiniteLoss, UsageError
-from dl_exercises.registry import ExerciseSpec, Param, Target, get_exercise, list_exercises, parse_id
+from dl_exercises.params import Param
+from dl_exercises.registry import get_exercise, list_exercises
+from dl_exercises.spec import ExerciseSpec, Target, parse_id
 from dl_exercises.runner import run_exercise
 
 
@@ -196,7 +198,7 @@ def test_dataset_override_drops_targets_of_metrics_not_produced():
 
 
 def test_course_figure_tied_to_a_data_set_shows_only_on_that_data_set():
-    from dl_exercises.registry import CourseFigure
+    from dl_exercises.result import CourseFigure
     from dl_exercises.result import DataUsage
 
     def func(ctx):

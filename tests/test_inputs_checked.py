@@ -13,7 +13,8 @@ from typer.testing import CliRunner
 
 from dl_exercises import registry
 from dl_exercises.cli.app import app
-from dl_exercises.registry import ExerciseSpec, Param
+from dl_exercises.params import Param
+from dl_exercises.spec import ExerciseSpec
 
 runner = CliRunner()
 

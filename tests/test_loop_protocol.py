@@ -5,7 +5,7 @@ import math
 import pytest
 
 from dl_exercises.errors import DlxError
-from dl_exercises.registry import ExerciseSpec
+from dl_exercises.spec import ExerciseSpec
 from dl_exercises.runner import RunContext
 from dl_exercises.train.loop import LoopHistory, Silent, end_epoch
 

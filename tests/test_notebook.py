@@ -12,7 +12,8 @@ import json
 import pytest
 
 from dl_exercises.progress import DlxNotice, NullReporter, WarningReporter
-from dl_exercises.registry import ExerciseSpec, Param
+from dl_exercises.params import Param
+from dl_exercises.spec import ExerciseSpec
 from dl_exercises.result import Figure, History, Result
 from dl_exercises.runner import run_exercise
 

@@ -11,7 +11,8 @@ from typer.testing import CliRunner
 
 from dl_exercises import registry
 from dl_exercises.cli.app import app
-from dl_exercises.registry import ExerciseSpec, Param, Target
+from dl_exercises.params import Param
+from dl_exercises.spec import ExerciseSpec, Target
 from dl_exercises.result import SCHEMA_VERSION, Result, read_result_json
 
 runner = CliRunner()

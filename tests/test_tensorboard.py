@@ -53,7 +53,7 @@ def test_no_tensorboard_writes_none(tmp_path):
 
 
 def test_the_same_label_twice_gets_two_folders(tmp_path):
-    from dl_exercises.registry import ExerciseSpec
+    from dl_exercises.spec import ExerciseSpec
     from dl_exercises.runner import RunContext
 
     spec = ExerciseSpec(id="examples.tb", func=lambda ctx: None, title="t", title_ja="t", section="test")
@@ -67,7 +67,7 @@ def test_the_same_label_twice_gets_two_folders(tmp_path):
 def test_without_the_tensorboard_package_a_notice_and_no_logs(tmp_path, monkeypatch):
     import importlib.util
 
-    from dl_exercises.registry import ExerciseSpec
+    from dl_exercises.spec import ExerciseSpec
     from dl_exercises.runner import RunContext
 
     real = importlib.util.find_spec

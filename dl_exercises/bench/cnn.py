@@ -7,7 +7,8 @@ Day2 Section4 (最新の CNN) and Day4 Section3 (MobileNet, DenseNet); the runs 
 
 from __future__ import annotations
 
-from ..registry import choice, data_sizes, exercise, learning_rate, positive, text
+from ..params import choice, data_sizes, learning_rate, positive, string
+from ..registry import exercise
 from ..studies.cnn_architectures import LABELS
 
 
@@ -23,7 +24,7 @@ from ..studies.cnn_architectures import LABELS
         **data_sizes(4000, 1000, min_train=100, min_test=100),
         "batch_size": positive(100, "mini-batch size"),
         "lr": learning_rate(1e-3, "Adam learning rate"),
-        "models": text("all", "comma-separated: all, or of " + ", ".join(LABELS)),
+        "models": string("all", "comma-separated: all, or of " + ", ".join(LABELS)),
         "xla": choice("auto", ("auto", "on", "off", "measure"),
                       "jit_compile per model (auto: measured choice; Keras ignores it under DLX_DETERMINISTIC=1)"),
     },

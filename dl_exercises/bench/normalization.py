@@ -16,7 +16,8 @@ the averages training left.
 
 from __future__ import annotations
 
-from ..registry import data_sizes, exercise, learning_rate, positive, text
+from ..params import data_sizes, learning_rate, positive, string
+from ..registry import exercise
 
 NORM_LABELS = {"batch": "batch norm", "layer": "layer norm", "instance": "instance norm", "group": "group norm"}
 
@@ -31,7 +32,7 @@ NORM_LABELS = {"batch": "batch norm", "layer": "layer norm", "instance": "instan
     params={
         **data_sizes(2000, 1000, min_train=64, min_test=10),
         "epochs": positive(2, "epochs at every batch size (the same images seen)"),
-        "batch_sizes": text("1,8,64", "comma-separated batch sizes"),
+        "batch_sizes": string("1,8,64", "comma-separated batch sizes"),
         "lr": learning_rate(1e-3, "Adam learning rate at the smallest batch size (× √(batch / smallest) at the others)"),
         "groups": positive(4, "G of group normalization (divides 16 and 32)"),
     },

@@ -8,7 +8,8 @@ parameters than GRU.
 
 from __future__ import annotations
 
-from ..registry import data_sizes, exercise, learning_rate, positive, at_least
+from ..params import at_least, data_sizes, learning_rate, positive
+from ..registry import exercise
 
 KINDS = ("SimpleRNN", "LSTM", "GRU")
 

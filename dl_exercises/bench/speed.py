@@ -10,7 +10,8 @@ fraction of a matrix-multiply peak measured in the same run.
 
 from __future__ import annotations
 
-from ..registry import exercise, positive, text
+from ..params import positive, string
+from ..registry import exercise
 
 MODELS = ("mlp", "cnn", "transformer")
 
@@ -26,7 +27,7 @@ MODELS = ("mlp", "cnn", "transformer")
         "steps": positive(100, "training steps per timed epoch"),
         "epochs": positive(3, "epochs per dlx measurement (the first, which traces, is not timed)"),
         "peak_n": positive(2048, "matrix size of the matmul peak"),
-        "models": text(",".join(MODELS), "comma-separated, of: " + ", ".join(MODELS)),
+        "models": string(",".join(MODELS), "comma-separated, of: " + ", ".join(MODELS)),
     },
     budgets={"smoke": {"steps": 2, "epochs": 2, "peak_n": 256, "models": "mlp"}, "quick": {},
              "full": {"steps": 100, "epochs": 4}},

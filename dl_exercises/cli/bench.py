@@ -9,7 +9,8 @@ import typer
 
 from ..budget import DEFAULT_BUDGET
 from ..errors import UsageError
-from ..registry import suggest, suites as bench_suites
+from ..registry import suites as bench_suites
+from ..spec import suggest
 from . import completion
 from .common import Budget, handle_errors
 from .run import parse_sets, run_plans

@@ -14,7 +14,7 @@ from typing import Optional
 import typer
 
 from ..errors import EXIT_INTERRUPTED, DlxError, UsageError
-from ..registry import check_seed
+from ..spec import check_seed
 from .common import Budget, handle_errors
 
 GAMES = ("tictactoe", "connect4")

@@ -17,7 +17,8 @@ import typer
 
 from ..budget import DEFAULT_BUDGET
 from ..errors import EXIT_FAILED, EXIT_OK, DlxError, UsageError
-from ..registry import Plan, get_exercise, list_exercises
+from ..registry import get_exercise, list_exercises
+from ..spec import Plan
 from . import completion
 from .common import Budget, handle_errors, state
 

@@ -16,7 +16,7 @@ from typing import Any, List, Optional
 import typer
 
 from ..errors import UsageError
-from ..registry import natural_key
+from ..spec import natural_key
 from .common import handle_errors, state
 
 # Environment entries worth a row when they differ between runs (they change numbers or speed).

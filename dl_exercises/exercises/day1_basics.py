@@ -9,7 +9,8 @@ imported inside the exercise functions only.
 
 from __future__ import annotations
 
-from ..registry import learning_rate, exercise
+from ..params import learning_rate
+from ..registry import exercise
 
 _NET_TITLES = {"single_unit": "single unit (ReLU)", "single_layer_multi_unit": "single layer, 3 units (ReLU)",
                "three_layer": "3 layers (ReLU, identity out)", "multiclass_2_3_4": "multi-class (softmax)",

@@ -9,7 +9,8 @@ exercise functions only.
 
 from __future__ import annotations
 
-from ..registry import at_least, choice, data_sizes, exercise, learning_rate, positive
+from ..params import at_least, choice, data_sizes, learning_rate, positive
+from ..registry import exercise
 
 # --- day1.sgd ----------------------------------------------------------------------------------
 

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import time
 
-from ..registry import Param, choice, data_sizes, exercise, flag, fraction, learning_rate, non_negative, positive, text
+from ..params import Param, choice, data_sizes, flag, fraction, learning_rate, non_negative, positive, string
+from ..registry import exercise
 from ..train.precision import PRECISIONS
 
 COURSE_DEEP_TIME = "about an hour on a CPU (小一時間, numpy, 1000 iterations; Day2 Section3 report)"
@@ -313,7 +314,7 @@ def deep_cnn(ctx):
     params={
         "epochs": positive(2, "training epochs per small model"),
         **data_sizes(4000, 1000, min_train=100, min_test=100),
-        "models": text("alexnet,vgg,googlenet,resnet,resnet_v2,wrn", "comma-separated small variants (see dlx bench cnn)"),
+        "models": string("alexnet,vgg,googlenet,resnet,resnet_v2,wrn", "comma-separated small variants (see dlx bench cnn)"),
         "reference_counts": flag(True, "build the full-size models and compare with keras.applications"),
     },
     budgets={

@@ -12,7 +12,8 @@ imported inside functions only.
 
 from __future__ import annotations
 
-from ..registry import at_least, choice, data_sizes, exercise, flag, learning_rate, positive
+from ..params import at_least, choice, data_sizes, flag, learning_rate, positive
+from ..registry import exercise
 from ..studies import init_grid, optimizers as optimizer_study, regularization
 from ..studies.common import r4, secs, twin_hooks
 

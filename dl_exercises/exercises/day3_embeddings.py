@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:  # for annotations; numpy itself loads when an exercise runs
     import numpy as np
 
-from ..registry import at_least, exercise, learning_rate, non_negative, positive, text
+from ..params import at_least, learning_rate, non_negative, positive, string
+from ..registry import exercise
 
 
 def subsample(ids: np.ndarray, counts: np.ndarray, t: float, rng: np.random.Generator) -> np.ndarray:
@@ -127,8 +128,8 @@ def _build(keras, kind: str, vocab_size: int, dim: int, window: int, negatives: 
         "subsample_t": non_negative(1e-3, "frequent-word subsampling threshold (0: off)"),
         "batch_size": positive(1024),
         "lr": learning_rate(0.003),
-        "corpus": text("", "path of a text file to train on (default: Python's documentation)"),
-        "words": text("list,string,class,exception,file,thread,integer,true", "comma-separated query words"),
+        "corpus": string("", "path of a text file to train on (default: Python's documentation)"),
+        "words": string("list,string,class,exception,file,thread,integer,true", "comma-separated query words"),
     },
     budgets={"smoke": {"epochs": 1, "max_tokens": 3000, "min_count": 2, "dim": 8}, "quick": {"epochs": 3}, "full": {"epochs": 10, "max_tokens": 2000000}},
 )

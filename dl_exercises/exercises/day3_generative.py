@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:  # for annotations; numpy itself loads when an exercise runs
     import numpy as np
 
-from ..registry import at_least, exercise, flag, learning_rate, non_negative, positive, text
+from ..params import at_least, flag, learning_rate, non_negative, positive, string
+from ..registry import exercise
 
 _MNIST_PARAMS = {
     "epochs": positive(15),
@@ -57,7 +58,7 @@ def _image_grid(plt, rows_of_images, titles, name, ctx):
     section="Day3 Section5",
     data=("mnist",),
     tags=("keras", "generative"),
-    params={**_MNIST_PARAMS, "latent_dims": text("2,32", "comma-separated sizes of z to compare")},
+    params={**_MNIST_PARAMS, "latent_dims": string("2,32", "comma-separated sizes of z to compare")},
     budgets={"smoke": {"epochs": 1, "n_train": 200, "n_test": 100, "hidden": 32}, "quick": {"epochs": 15}, "full": {"epochs": 30, "n_train": 60000, "n_test": 10000}},
     targets={"quick": {"pca_minus_autoencoder_mse": "> 0"}},
 )

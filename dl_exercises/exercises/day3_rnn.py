@@ -12,7 +12,8 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:  # for annotations; numpy itself loads when an exercise runs
     import numpy as np
 
-from ..registry import at_least, choice, exercise, flag, learning_rate, positive
+from ..params import at_least, choice, flag, learning_rate, positive
+from ..registry import exercise
 
 _RNN_PARAMS = {
     "iters": positive(10000, "SGD iterations (the course: 10,000)"),

@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:  # for annotations; numpy itself loads when an exercise runs
     import numpy as np
 
-from ..registry import at_least, choice, exercise, flag, fraction, learning_rate, non_negative, positive, text
+from ..params import at_least, choice, flag, fraction, learning_rate, non_negative, positive, string
+from ..registry import exercise
 
 _TRAINING_PARAMS = {
     "clipnorm": positive(1.0, "gradient-norm clipping threshold"),
@@ -72,7 +73,7 @@ def _examples(sources, references, hypotheses, k=5):
         "peak_n": positive(2048, "enja: matrix size of the matmul peak measured in the same run"),
         "max_train_minutes": non_negative(0.0, "enja: stop at the first epoch boundary past which the next epoch would "
                                                "end after this many minutes (0 = every epoch)"),
-        "data_dir": text("", "enja: directory holding train/dev/test .en/.ja (default: cache or $DLX_DATA_DIR)"),
+        "data_dir": string("", "enja: directory holding train/dev/test .en/.ja (default: cache or $DLX_DATA_DIR)"),
     },
     budgets={
         "smoke": {"epochs": 1, "n_train": 256, "n_test": 32, "units": 16, "max_tokens": 512, "peak_n": 256,
@@ -235,7 +236,7 @@ def digit_copy_task(n: int, min_len: int, max_len: int, rng: np.random.Generator
         "batch_size": positive(128),
         "lr": learning_rate(0.005),
         "attention_units": positive(64, "hidden size of the additive score vᵀ tanh(W_q s + W_k h)"),
-        "scores": text("none,additive,dot", "comma-separated models to train: none, additive, dot"),
+        "scores": string("none,additive,dot", "comma-separated models to train: none, additive, dot"),
         **_TRAINING_PARAMS,
     },
     # quick: 5 epochs at lr 0.01 (cosine). 9 epochs at 0.005 took 178-189 s in the margin sweep, with the additive

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import time
 
-from ..registry import Param, exercise, fraction, learning_rate, non_negative, positive
+from ..params import Param, fraction, learning_rate, non_negative, positive
+from ..registry import exercise
 
 # The course's setting (Day4 Section6 物体検知): one image holding three objects of one class, candidate boxes with
 # confidences, non-maximum suppression, then TP/FP at IoU ≥ t2 and precision/recall of the boxes with

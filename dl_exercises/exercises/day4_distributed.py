@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import os
 
-from ..registry import Param, data_sizes, exercise, flag, learning_rate, positive, text
+from ..params import Param, data_sizes, flag, learning_rate, positive, string
+from ..registry import exercise
 
 try:  # the cores this process may use: the most logical CPU devices (replicas) worth making
     DEVICES = max(2, len(os.sched_getaffinity(0)))
@@ -59,7 +60,7 @@ def _staleness(text_value: str, key: str) -> list[int]:
         "multiworker": flag(True, "also train as two MultiWorkerMirroredStrategy worker processes on loopback ports"),
         "timeout": positive(600.0, "seconds to wait for the child processes before stopping them"),
         "ps_workers": Param(int, 4, "worker threads of the parameter-server simulation", min=1, max=64),
-        "staleness": text("0,3,15,31", "staleness τ values of the asynchronous runs (comma-separated integers >= 0)"),
+        "staleness": string("0,3,15,31", "staleness τ values of the asynchronous runs (comma-separated integers >= 0)"),
         "ps_gradients": positive(1200, "gradients computed in each parameter-server run"),
         "ps_batch": positive(32, "mini-batch of one worker's gradient"),
         "ps_lr": learning_rate(0.1, "SGD learning rate of one asynchronous update (synchronous: × workers)"),

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import gc
 
-from ..registry import exercise, flag, positive
+from ..params import flag, positive
+from ..registry import exercise
 
 # MobileNet paper (Howard et al. 2017), Table 6: width multiplier -> (million mult-adds, million params), 224×224
 PAPER_WIDTH_TABLE = {1.0: (569, 4.2), 0.75: (325, 2.6), 0.5: (149, 1.3), 0.25: (41, 0.5)}

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import time
 
-from ..registry import at_least, choice, data_sizes, exercise, fraction, learning_rate, positive
+from ..params import at_least, choice, data_sizes, fraction, learning_rate, positive
+from ..registry import exercise
 
 # Quick recipe (mnist5k, 4,000 images offline), measured on the shared 2-core machine (load 3-12 from other
 # jobs, so wall times there are inflated; user+sys CPU seconds are the steadier figure). Keras leaves XLA

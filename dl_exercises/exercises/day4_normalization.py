@@ -6,7 +6,8 @@ and Keras are imported inside the function only.
 
 from __future__ import annotations
 
-from ..registry import at_least, exercise, positive
+from ..params import at_least, positive
+from ..registry import exercise
 
 
 @exercise(

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import time
 
-from ..registry import Param, exercise, flag, learning_rate, positive
+from ..params import Param, flag, learning_rate, positive
+from ..registry import exercise
 
 MODELS = (("fcn", "FCN"), ("segnet", "SegNet"), ("unet", "U-Net"), ("dilated", "dilated conv"))
 COLOURS = ((0.1, 0.1, 0.1), (0.9, 0.3, 0.3), (0.3, 0.8, 0.3), (0.3, 0.5, 0.95))  # background, then the classes

@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:  # for annotations; numpy itself loads when an exercise runs
     import numpy as np
 
-from ..registry import Param, at_least, exercise, positive
+from ..params import Param, at_least, positive
+from ..registry import exercise
 
 # Quick recipe: C 32, skip 64, dilations 1 … 32 in 2 stacks (receptive field 127 samples), 4 kHz, 8 s of
 # training tone, 256 random crops of 1,024 + 127 samples per epoch, batch 16, Adam 3e-3; XLA is off (Keras's

@@ -9,7 +9,8 @@ so tiny models do not pay Keras's per-epoch overhead. No TensorFlow at module le
 
 from __future__ import annotations
 
-from ..registry import choice, data_sizes, exercise, flag, learning_rate, non_negative, positive
+from ..params import choice, data_sizes, flag, learning_rate, non_negative, positive
+from ..registry import exercise
 from ..result import DataUsage
 from ..studies.course_examples import MNIST_EXAMPLE, SECTION, XLA_MLP
 

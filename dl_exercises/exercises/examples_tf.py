@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:  # for annotations; numpy itself loads when an exercise runs
     import numpy as np
 
-from ..registry import Param, at_least, choice, data_sizes, exercise, flag, fraction, learning_rate, non_negative, positive
+from ..params import Param, at_least, choice, data_sizes, flag, fraction, learning_rate, non_negative, positive
+from ..registry import exercise
 from ..result import DataUsage
 from ..studies.course_examples import MNIST_EXAMPLE, SECTION, XLA_CNN, XLA_MLP
 

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:  # for annotations; numpy itself loads when an exercise runs
     import numpy as np
 
-from ..registry import Param, data_sizes, flag, learning_rate, positive
+from ..params import Param, data_sizes, flag, learning_rate, positive
 from .common import or_dash, r4, secs, twin_hooks
 
 INIT_GRID = (("sigmoid", "gaussian"), ("relu", "gaussian"), ("sigmoid", "xavier"), ("relu", "he"), ("relu", "xavier"), ("sigmoid", "he"))

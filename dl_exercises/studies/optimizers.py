@@ -8,7 +8,7 @@ batches for every rule, in numpy (``scratch.optimizers``) and with
 
 from __future__ import annotations
 
-from ..registry import choice, data_sizes, flag, fraction, learning_rate, positive
+from ..params import choice, data_sizes, flag, fraction, learning_rate, positive
 from .common import or_dash, r4, secs, twin_hooks
 
 OPTIMIZER_COURSE = {"SGD": None, "Momentum": 0.938, "AdaGrad": 0.9375, "RMSProp": 0.9408, "Adam": 0.9437}

@@ -7,7 +7,7 @@ numpy (``scratch.regularization``) beside its Keras twin on the same batches.
 
 from __future__ import annotations
 
-from ..registry import Param, data_sizes, flag, fraction, learning_rate, non_negative, positive
+from ..params import Param, data_sizes, flag, fraction, learning_rate, non_negative, positive
 from .common import r4, secs, twin_hooks
 
 REG_METHODS = ("none", "L2", "L1", "dropout", "L2+dropout")

@@ -60,7 +60,7 @@ class AlphaGoConfig:
 
 def alphago_params() -> dict:
     """The parameters of ``day4.alphago``."""
-    from ...registry import Param, choice, flag, fraction, learning_rate, non_negative, positive
+    from ...params import Param, choice, flag, fraction, learning_rate, non_negative, positive
 
     d = AlphaGoConfig
     return {

@@ -94,7 +94,7 @@ class QuantizationConfig:
 
 
 def quantization_params() -> dict:
-    from ...registry import Param, data_sizes, learning_rate, positive
+    from ...params import Param, data_sizes, learning_rate, positive
 
     d = QuantizationConfig
     return {
@@ -151,24 +151,24 @@ class DistillationConfig:
 
 
 def distillation_params() -> dict:
-    from ...registry import Param, data_sizes, fraction, learning_rate, positive, text
+    from ...params import Param, data_sizes, fraction, learning_rate, positive, string
 
     d = DistillationConfig
     return {
         **data_sizes(d.n_train, d.n_test, min_train=100, min_test=50),
         "members": Param(int, d.members, "networks in the teacher (more than one: an ensemble of their mean "
                          "log-probabilities)", min=1, max=10),
-        "teacher_hidden": text(as_text(d.teacher_hidden), "hidden widths of the teacher MLP (comma-separated)"),
+        "teacher_hidden": string(as_text(d.teacher_hidden), "hidden widths of the teacher MLP (comma-separated)"),
         "teacher_dropout": fraction(d.teacher_dropout, "dropout after each hidden layer of the teacher"),
         "teacher_epochs": positive(d.teacher_epochs, "training epochs of each teacher network"),
         "teacher_shift": Param(int, d.teacher_shift, "pixels the teacher's training images are shifted by, at most",
                                min=0, max=8),
-        "student_hidden": text(as_text(d.student_hidden), "hidden widths of the student MLP (comma-separated)"),
+        "student_hidden": string(as_text(d.student_hidden), "hidden widths of the student MLP (comma-separated)"),
         "student_epochs": positive(d.student_epochs, "training epochs of each student"),
         "alpha": fraction(d.alpha, "α: weight of the hard-label cross-entropy (1 − α: the soft term)"),
         "temperature": Param(float, d.temperature, "T of the main distilled student (added to temperatures)", min=0.0,
                              min_inclusive=False),
-        "temperatures": text(as_text(d.temperatures), "comma-separated temperatures T > 0 to compare"),
+        "temperatures": string(as_text(d.temperatures), "comma-separated temperatures T > 0 to compare"),
         "batch_size": positive(d.batch_size, "mini-batch size of the teacher"),
         "student_batch_size": positive(d.student_batch_size, "mini-batch size of the students"),
         "lr": learning_rate(d.lr, "Adam learning rate (cosine decay to 0 over each network's training)"),
@@ -232,7 +232,7 @@ class PruningConfig:
 
 
 def pruning_params() -> dict:
-    from ...registry import Param, data_sizes, fraction, learning_rate, positive, text
+    from ...params import Param, data_sizes, fraction, learning_rate, positive, string
 
     d = PruningConfig
     return {
@@ -244,7 +244,7 @@ def pruning_params() -> dict:
         "finetune_lr": learning_rate(d.finetune_lr, "Adam learning rate at the start of the fine-tuning (cosine decay to 0)"),
         "sparsity": fraction(d.sparsity, "sparsity whose accuracy drop is the target (added to sparsities)",
                              upper_inclusive=False),
-        "sparsities": text(as_text(d.sparsities), "comma-separated sparsities, each in [0, 1)"),
+        "sparsities": string(as_text(d.sparsities), "comma-separated sparsities, each in [0, 1)"),
         "schedule": Param(str, d.schedule, "gradual, one_shot or both: the schedule of the sweep (at the target "
                           "sparsity both run, and the target takes the worse)",
                           choices=("both", "one_shot", "gradual")),
@@ -312,7 +312,7 @@ class CompressionBenchConfig:
 
 
 def bench_params() -> dict:
-    from ...registry import Param, data_sizes, fraction, learning_rate, positive, text
+    from ...params import Param, data_sizes, fraction, learning_rate, positive, string
 
     d = CompressionBenchConfig
     return {
@@ -321,7 +321,7 @@ def bench_params() -> dict:
         "batch_size": positive(d.batch_size, "mini-batch size"),
         "lr": learning_rate(d.lr, "Adam learning rate"),
         "calibration": Param(int, d.calibration, "representative images that calibrate full int8", min=1),
-        "sparsities": text(as_text(d.sparsities), "comma-separated sparsities in [0, 1) (the largest is also made "
+        "sparsities": string(as_text(d.sparsities), "comma-separated sparsities in [0, 1) (the largest is also made "
                            "full int8)"),
         "finetune_epochs": Param(int, d.finetune_epochs, "fine-tuning epochs of each pruned CNN", min=0),
         "finetune_lr": learning_rate(d.finetune_lr, "Adam learning rate of the fine-tuning"),

@@ -45,7 +45,7 @@ class TabularConfig:
 
 def tabular_params() -> dict:
     """The parameters of ``day4.q_learning`` and ``day4.sarsa``."""
-    from ...registry import Param, fraction, positive
+    from ...params import Param, fraction, positive
 
     d = TabularConfig
     return {
@@ -121,7 +121,7 @@ class PolicyGradientConfig:
 
 def pg_params() -> dict:
     """The parameters of ``day4.policy_gradient``."""
-    from ...registry import Param, flag, learning_rate, non_negative, positive
+    from ...params import Param, flag, learning_rate, non_negative, positive
 
     d = PolicyGradientConfig
     return {
@@ -199,7 +199,7 @@ class DqnConfig:
 
 def dqn_params() -> dict:
     """The parameters of ``day4.dqn``."""
-    from ...registry import Param, at_least, choice, flag, fraction, learning_rate, non_negative, positive
+    from ...params import Param, at_least, choice, flag, fraction, learning_rate, non_negative, positive
 
     d = DqnConfig
     return {
@@ -263,7 +263,7 @@ DQN_VARIANTS = {
 
 
 def suite_params() -> dict:
-    from ...registry import positive
+    from ...params import positive
 
     return {
         "episodes": positive(TabularConfig.episodes, "CliffWalking episodes of Q-learning and Sarsa"),

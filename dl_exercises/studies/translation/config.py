@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 from typing import Any, Mapping
 
-from ...registry import at_least, choice, flag, fraction, learning_rate, non_negative, positive, text
+from ...params import at_least, choice, flag, fraction, learning_rate, non_negative, positive, string
 
 # XLA or not (measure, then decide). Quick model (2+2 layers, d_model 64,
 # batch 64, dates), one process training a jit_compile=True and a False copy in
@@ -60,7 +60,7 @@ TRANSFORMER_PARAMS = {
     "length_penalty": non_negative(0.0, "beam search divides log-probabilities by length**this"),
     "peak_n": positive(2048, "enja: matrix size of the matmul peak measured in the same run"),
     "max_train_minutes": non_negative(0.0, "stop training after this many minutes (0 = run every epoch)"),
-    "data_dir": text("", "enja only: directory holding train/dev/test .en/.ja (default: cache or $DLX_DATA_DIR)"),
+    "data_dir": string("", "enja only: directory holding train/dev/test .en/.ja (default: cache or $DLX_DATA_DIR)"),
 }
 
 TRANSFORMER_BUDGETS = {
