@@ -41,3 +41,19 @@ def test_quick_budget_reaches_target():
     result = run("day4.transformer", budget="quick", seed=0)
     assert result.metrics["sequence_accuracy"].value >= 0.99
     assert result.status == "ok"
+
+
+
+def test_one_declaration_serves_the_exercise_and_the_bench():
+    """The bench's quick Transformer is the exercise's: the same parameters at every budget, one settings type."""
+    import dataclasses
+
+    from dl_exercises.registry import get_exercise
+    from dl_exercises.studies.translation.config import TransformerSettings, transformer_params
+
+    spec = get_exercise("day4.transformer")
+    for budget in ("smoke", "quick", "full"):
+        params = spec.params_for(budget)
+        assert transformer_params(budget) == params, budget
+        settings = TransformerSettings.from_params(params)
+        assert all(getattr(settings, f.name) == params[f.name] for f in dataclasses.fields(settings)), budget
