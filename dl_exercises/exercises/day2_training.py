@@ -15,7 +15,7 @@ from __future__ import annotations
 from ..params import at_least, choice, data_sizes, flag, learning_rate, positive
 from ..registry import exercise
 from ..studies import init_grid, optimizers as optimizer_study, regularization
-from ..studies.common import r4, secs, twin_hooks
+from ..studies.common import r4, secs, twin_curves_figure, twin_hooks
 
 # The three comparisons that ``dlx bench init | optimizers | regularization`` also show: one run function each,
 # registered once; the suite is an alias of the exercise.
@@ -103,15 +103,7 @@ def batch_norm(ctx):
     ctx.note("Inference uses the running mean and variance (momentum 0.9; Keras's default is 0.99 and epsilon 1e-3, "
              "set here to the course's 0.9 and 1e-6).")
     if ctx.wants_figures:
-        plt = ctx.pyplot()
-        fig, ax = plt.subplots(figsize=(6.5, 4))
-        for (impl, label), curve in curves.items():
-            its, accs = zip(*curve)
-            ax.plot(its, accs, "-" if impl == "numpy" else "--", label=f"{label} ({impl})")
-        ax.set_xlabel("iteration")
-        ax.set_ylabel("test accuracy")
-        ax.set_ylim(0, 1)
-        ax.legend(fontsize=8)
+        _, fig = twin_curves_figure(ctx, curves, figsize=(6.5, 4), legend={"fontsize": 8})
         ctx.save_figure(fig, "batch_norm_curves.png")
 
 

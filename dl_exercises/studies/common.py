@@ -43,3 +43,22 @@ def twin_hooks(ctx, impl: str, label: str, iters: int) -> dict[str, Any]:
     if impl == "keras":
         return ctx.fit_hooks(run, run=run)
     return {"callbacks": ctx.loop_callbacks(run, total=len(eval_points(iters))), "training": ctx.training}
+
+
+def twin_curves_figure(ctx, curves: dict, *, figsize: tuple[float, float], legend: dict, title: str | None = None):
+    """Test accuracy per iteration of each twin run, numpy solid and Keras dashed; returns (plt, fig) to save.
+
+    ``curves`` maps ``(impl, label)`` to the ``[(iteration, accuracy)]`` of ``train.twins``.
+    """
+    plt = ctx.pyplot()
+    fig, ax = plt.subplots(figsize=figsize)
+    for (impl, label), curve in curves.items():
+        its, accs = zip(*curve)
+        ax.plot(its, accs, "-" if impl == "numpy" else "--", label=f"{label} ({impl})")
+    ax.set_xlabel("iteration")
+    ax.set_ylabel("test accuracy")
+    ax.set_ylim(0, 1)
+    ax.legend(**legend)
+    if title:
+        ax.set_title(title)
+    return plt, fig

@@ -9,7 +9,7 @@ batches for every rule, in numpy (``scratch.optimizers``) and with
 from __future__ import annotations
 
 from ..params import choice, data_sizes, flag, fraction, learning_rate, positive
-from .common import or_dash, r4, secs, twin_hooks
+from .common import or_dash, r4, secs, twin_curves_figure, twin_hooks
 
 OPTIMIZER_COURSE = {"SGD": None, "Momentum": 0.938, "AdaGrad": 0.9375, "RMSProp": 0.9408, "Adam": 0.9437}
 PARAMS = {
@@ -105,16 +105,8 @@ def _optimizer_figures(ctx, curves, p) -> None:
     )
     if not ctx.wants_figures:
         return
-    plt = ctx.pyplot()
-    fig, ax = plt.subplots(figsize=(7, 4.5))
-    for (impl, name), curve in curves.items():
-        its, accs = zip(*curve)
-        ax.plot(its, accs, "-" if impl == "numpy" else "--", label=f"{name} ({impl})")
-    ax.set_xlabel("iteration")
-    ax.set_ylabel("test accuracy")
-    ax.set_ylim(0, 1)
-    ax.legend(fontsize=7, ncol=2)
-    ax.set_title("learning curves: course update rules (numpy) vs keras.optimizers")
+    plt, fig = twin_curves_figure(ctx, curves, figsize=(7, 4.5), legend={"fontsize": 7, "ncol": 2},
+                                  title="learning curves: course update rules (numpy) vs keras.optimizers")
     ctx.save_figure(fig, "optimizer_curves.png")
     fig, axes = plt.subplots(2, 3, figsize=(11, 6))
     gx, gy = np.meshgrid(np.linspace(-10, 10, 200), np.linspace(-5, 5, 200))
