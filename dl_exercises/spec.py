@@ -10,6 +10,7 @@ are parsed). ``Target`` is a bound such as ``">= 0.97"``, optionally tied to a d
 from __future__ import annotations
 
 import difflib
+import math
 import operator
 import re
 from dataclasses import dataclass, field
@@ -105,6 +106,13 @@ class Target:
         return self.data is None or self.data in set(data_used)
 
     def met_by(self, value: float) -> bool:
+        """Whether ``value`` meets the bound; a value on the bound but for its last float bits is on it.
+
+        Metrics are differences of rounded figures (accuracies on 1,000 images step by 0.001), so
+        0.981 − 0.971 must meet ``<= 0.01``, although in floats it is 0.010000000000000009.
+        """
+        if math.isclose(value, self.bound, rel_tol=1e-9, abs_tol=1e-12):
+            return self.op in (">=", "<=", "==")
         ops = {">=": value >= self.bound, "<=": value <= self.bound, ">": value > self.bound,
                "<": value < self.bound, "==": value == self.bound}
         return bool(ops[self.op])

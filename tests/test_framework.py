@@ -58,6 +58,10 @@ def test_targets_parse_and_compare():
     target = Target.parse("acc", ">= 0.97")
     assert target.met_by(0.97) and not target.met_by(0.969)
     assert Target.parse("mse", "< 0.05").met_by(0.01)
+    # on the bound but for the last float bits: 0.981 - 0.971 is 0.010000000000000009
+    assert Target.parse("gap", "<= 0.01").met_by(0.981 - 0.971) and not Target.parse("gap", "<= 0.01").met_by(0.011)
+    assert not Target.parse("gap", "< 0.01").met_by(0.981 - 0.971)
+    assert Target.parse("acc", ">= 0.3").met_by(0.1 + 0.2 - 0.0) and not Target.parse("acc", "> 0.3").met_by(0.1 + 0.2)
     with pytest.raises(ValueError):
         Target.parse("acc", "at least 0.9")
 
