@@ -477,7 +477,9 @@ JA_PARAMS: dict[str, str] = {
     "binary-addition training sequences": "2 進数の足し算の学習系列の数",
     # bench.speed
     "training steps per timed epoch": "計測するエポックあたりの学習ステップ数",
-    "epochs per dlx measurement (the first, which traces, is not timed)": "dlx の測定ごとのエポック数 (トレースする最初のエポックは計測しない)",
+    "epochs per dlx measurement (the first, which traces, is not timed; in float32 each later one is paired with a "
+    "hand-written pass)":
+        "dlx の測定ごとのエポック数 (トレースする最初のエポックは計測しない。float32 では以降の各エポックを手書きの学習ステップ 1 巡と組にする)",
     "matrix size of the matmul peak": "matmul のピークの行列サイズ",
     "comma-separated, of: mlp, cnn, transformer": "カンマ区切り、mlp, cnn, transformer から",
 }

@@ -54,9 +54,12 @@ def fit_steps_per_s(ctx, model, x, y, batch_size: int, steps: int, label: str, e
     return steps / times.seconds_per_epoch
 
 
-def handwritten_steps_per_s(model, loss_fn, optimizer, x, y, batch_size: int, steps: int, jit: bool = False,
-                            repeats: int = 2) -> float:
-    """Steps/s of a hand-written ``tf.function`` step (GradientTape + apply_gradients) on the same batches."""
+def handwritten_pass(model, loss_fn, optimizer, x, y, batch_size: int, steps: int, jit: bool = False):
+    """A hand-written ``tf.function`` step (GradientTape + apply_gradients) over the same batches as ``fit``.
+
+    Returns:
+        a function that trains one pass of ``steps`` steps and returns its wall seconds (the step is traced here).
+    """
     from ..runtime import tf_keras
 
     tf, _ = tf_keras()
@@ -73,14 +76,46 @@ def handwritten_steps_per_s(model, loss_fn, optimizer, x, y, batch_size: int, st
         return loss
 
     step(xs[0], ys[0]).numpy()  # trace
-    best = float("inf")
-    for _ in range(repeats):
+
+    def one_pass() -> float:
         start = time.perf_counter()
         for xb, yb in zip(xs, ys):
             loss = step(xb, yb)
         float(loss)  # wait for the last step
-        best = min(best, time.perf_counter() - start)
-    return steps / best
+        return time.perf_counter() - start
+
+    return one_pass
+
+
+def paired_steps_per_s(ctx, model, hand_pass, x, y, batch_size: int, steps: int, label: str, rounds: int = 5) -> dict:
+    """dlx's ``fit`` and a hand-written pass, in turn: after each ``fit`` epoch, one hand-written pass.
+
+    On a shared or throttled machine the speed drifts within a run; pairing each epoch with the pass right
+    after it keeps their ratio meaningful. The first epoch (tracing) and its pass are not counted.
+
+    Returns:
+        {"dlx": steps/s (median epoch), "handwritten": steps/s (median pass), "ratio": median of the
+        rounds' dlx / hand-written, "ratios": each round's}.
+    """
+    import numpy as np
+
+    from ..runtime import tf_keras
+    from ..train.timing import EpochTimes
+
+    _, keras = tf_keras()
+    n = steps * batch_size
+    times, passes = EpochTimes(), []
+
+    class HandWrittenBetweenEpochs(keras.callbacks.Callback):
+        def on_epoch_end(self, epoch, logs=None):
+            passes.append(hand_pass())
+
+    model.fit(_take(x, 0, n), y[:n], batch_size=batch_size, epochs=rounds + 1, shuffle=False, verbose=0,
+              callbacks=[times.callback(), *ctx.callbacks(epochs=rounds + 1, label=label, run=label),
+                         HandWrittenBetweenEpochs()])
+    ratios = [hand / fit for fit, hand in zip(times.times[1:], passes[1:])]
+    return {"dlx": steps / times.seconds_per_epoch, "handwritten": steps / float(np.median(passes[1:])),
+            "ratio": float(np.median(ratios)), "ratios": ratios}
 
 
 def training_flops_per_step(forward_mult_adds_per_sample: int, batch_size: int) -> float:
