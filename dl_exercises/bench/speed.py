@@ -34,8 +34,7 @@ MODELS = ("mlp", "cnn", "transformer")
              "full": {"steps": 100, "epochs": 11}},
 )
 def speed_suite(ctx):
-    """One table: model | path | precision | XLA | steps / call | steps/s | × dlx float32 | GFLOP/s | share of peak
-    (Day4 Section3)."""
+    """One table: model | path | precision | XLA | steps / call | steps/s | GFLOP/s | share of peak (Day4 Section3)."""
     from ..nn.day2_convnets import deep_cnn
     from ..nn.course_examples import keras_mnist_mlp
     from ..nn.flops import count_multiply_adds

@@ -831,14 +831,21 @@ _STUDIES: dict[str, str] = {
         "確認テスト (Day3 Section3): LSTM は GRU よりパラメータが多い (ここでは {lstm} と {gru}; `dlx check lstm_vs_gru_parameters` が導く)。時間はこの実行で並べて測ったもの (グラフをトレースする最初のエポックを除く中央値)。",
     "--set models={models}: choose from {choices}": "--set models={models}: {choices} から選んでください",
     "{n}² tf.matmul, best of three": "{n}² の tf.matmul、3 回の最良", "{n}² tf.matmul in bfloat16": "bfloat16 での {n}² の tf.matmul",
-    "steps/s of dlx's fit over the hand-written step, float32, XLA off": "dlx の fit の steps/s / 手書きのステップ、float32、XLA なし",
+    "dlx's fit over the hand-written step, float32, XLA off: median of {n} epochs each paired with a hand-written pass "
+    "(from {low} to {high})":
+        "dlx の fit / 手書きのステップ、float32、XLA なし: 各エポックを直後の手書きの 1 巡と組にした {n} 組の中央値 ({low} から {high})",
+    "achieved GFLOP/s of dlx's fit over the float32 matmul peak": "dlx の fit が達した GFLOP/s / float32 の matmul のピーク",
     "mixed bfloat16 over float32, dlx fit": "混合 bfloat16 / float32、dlx の fit", "XLA on over off, dlx fit, float32": "XLA あり / なし、dlx の fit、float32",
     "batch {batch}, float32, XLA off": "バッチ {batch}、float32、XLA なし",
     "training steps/s on this machine (one process, side by side; the first epoch, which traces, untimed)":
         "このマシンでの学習の steps/s (1 プロセスで並べて測定; トレースする最初のエポックは計測しない)",
     "share of matmul peak": "matmul のピークに対する割合", "× dlx float32": "× dlx float32",
-    "GFLOP/s counts 2 FLOPs per multiply-add of the forward pass and twice that for the backward pass (conv and dense layers only); the peak is the same precision's matmul peak.":
-        "GFLOP/s は順伝播の積和演算 1 回を 2 FLOP、逆伝播をその 2 倍として数える (畳み込み層と全結合層のみ)。ピークは同じ精度の matmul のピーク。",
+    "steps / call": "ステップ / 呼び出し",
+    "GFLOP/s counts 2 FLOPs per multiply-add of the forward pass and twice that for the backward pass (conv and dense "
+    "layers; the Transformer's projections, attention and FFN over its padded lengths); the peak is the same "
+    "precision's matmul peak.":
+        "GFLOP/s は順伝播の積和演算 1 回を 2 FLOP、逆伝播をその 2 倍として数える (畳み込み層と全結合層、Transformer "
+        "ではパディングを含む長さでの射影・注意・FFN)。ピークは同じ精度の matmul のピーク。",
     "no native bfloat16 here (no amx_bf16 / avx512_bf16, no GPU), so mixed bfloat16 was not measured":
         "ここには bfloat16 のネイティブ命令がない (amx_bf16 / avx512_bf16 も GPU もない) ので、混合 bfloat16 は測っていない",
     "{name} exited with code {code}: {detail}": "{name} が終了コード {code} で終了しました: {detail}",
@@ -968,8 +975,8 @@ _SUMMARIES: dict[str, str] = {
         "CliffWalking-v1 と CartPole-v1 での 4 つの手法の学習曲線と最終的な greedy な利得 (Day4 Section1)。",
     "SimpleRNN, LSTM and GRU with the same units on sine prediction and binary addition (Day3 Sections 1-3).":
         "同じユニット数の SimpleRNN・LSTM・GRU で、sin 波の予測と 2 進数の足し算 (Day3 Sections 1-3)。",
-    "One table: model | path | precision | XLA | steps/s | × dlx float32 | GFLOP/s | share of peak (Day4 Section3).":
-        "1 つの表: モデル | 経路 | 精度 | XLA | steps/s | × dlx float32 | GFLOP/s | ピークに対する割合 (Day4 Section3)。",
+    "One table: model | path | precision | XLA | steps / call | steps/s | GFLOP/s | share of peak (Day4 Section3).":
+        "1 つの表: モデル | 経路 | 精度 | XLA | ステップ / 呼び出し | steps/s | GFLOP/s | ピークに対する割合 (Day4 Section3)。",
 }
 
 # dlx check: the evidence each 確認テスト computes.
