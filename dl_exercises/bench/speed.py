@@ -40,7 +40,7 @@ def speed_suite(ctx):
     from ..nn.flops import count_multiply_adds
     from ..studies import speed
     from ..studies.images import load_images
-    from ..train.fit import SHORT_STEPS_PER_CALL
+    from ..train.fit import CONV_STEPS_PER_CALL, SHORT_STEPS_PER_CALL
     from ..train.precision import native_bfloat16, precision_policy
 
     from ..errors import UsageError
@@ -66,7 +66,7 @@ def speed_suite(ctx):
     cases = {"mlp": lambda: ("MLP 784-512-512-10", lambda: keras_mnist_mlp("speed_mlp"), x_flat, y_mnist, 128, sce(),
                              None, SHORT_STEPS_PER_CALL),
              "cnn": lambda: ("DeepConvNet", lambda: deep_cnn(name="speed_deep_cnn"), x_img, y_mnist, 100,
-                             sce(from_logits=True), None, 1),
+                             sce(from_logits=True), None, CONV_STEPS_PER_CALL),
              "transformer": lambda: (*_transformer_case(ctx), SHORT_STEPS_PER_CALL)}
     rows = []
     for key in chosen:

@@ -149,6 +149,7 @@ def train_course_cnn(ctx, kind: str, *, precision: str = "float32", shift: int =
     """
     import numpy as np
     from ..studies.images import load_cnn_images
+    from ..train.fit import CONV_STEPS_PER_CALL
     from ..train.timing import EpochTimes
     from ..nn.day2_convnets import COURSE_CNNS
     from ..scratch.day2_convnets import NETS
@@ -169,7 +170,7 @@ def train_course_cnn(ctx, kind: str, *, precision: str = "float32", shift: int =
     # jit_compile off: XLA made DeepConvNet 1.7x slower per epoch on these 2 CPU cores (measurement in bench/cnn.py)
     optimizer = keras.optimizers.Adam(lr, use_ema=bool(ema), ema_momentum=ema or 0.99)
     model.compile(optimizer, keras.losses.SparseCategoricalCrossentropy(from_logits=True),
-                  metrics=["accuracy"], jit_compile=False)
+                  metrics=["accuracy"], jit_compile=False, steps_per_execution=CONV_STEPS_PER_CALL)
     times = EpochTimes()
     if shift:
         ctx.note(f"training recipe beyond the course's: each Keras training image moved by up to {shift} pixel(s), "
