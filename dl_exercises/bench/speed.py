@@ -110,6 +110,9 @@ def speed_suite(ctx):
                            note=f"dlx's fit over the hand-written step, float32, XLA off: median of {len(paired['ratios'])} "
                                 f"epochs each paired with a hand-written pass (from {min(paired['ratios']):.2f} to "
                                 f"{max(paired['ratios']):.2f})")
+                ctx.metric(f"{key}_dlx_over_handwritten_cpu", round(paired["cpu_ratio"], 3),
+                           note="the hand-written step's CPU seconds over dlx's fit's, per step, median of the pairs "
+                                "(1: the same work; below 1: dlx's path costs more)")
                 ctx.metric(f"{key}_steps_per_s", speed.rate(rate), "steps/s", note=f"batch {batch}, float32, XLA off")
                 ctx.metric(f"{key}_share_of_peak", round(speed.training_flops_per_step(flops_per_sample, batch) * rate
                                                         / 1e9 / peaks["float32"], 3),

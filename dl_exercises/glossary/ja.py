@@ -834,6 +834,9 @@ _STUDIES: dict[str, str] = {
     "dlx's fit over the hand-written step, float32, XLA off: median of {n} epochs each paired with a hand-written pass "
     "(from {low} to {high})":
         "dlx の fit / 手書きのステップ、float32、XLA なし: 各エポックを直後の手書きの 1 巡と組にした {n} 組の中央値 ({low} から {high})",
+    "the hand-written step's CPU seconds over dlx's fit's, per step, median of the pairs (1: the same work; below 1: "
+    "dlx's path costs more)":
+        "1 ステップあたりの CPU 秒: 手書きのステップ / dlx の fit、組の中央値 (1: 同じ仕事量、1 未満: dlx の経路の方が重い)",
     "achieved GFLOP/s of dlx's fit over the float32 matmul peak": "dlx の fit が達した GFLOP/s / float32 の matmul のピーク",
     "mixed bfloat16 over float32, dlx fit": "混合 bfloat16 / float32、dlx の fit", "XLA on over off, dlx fit, float32": "XLA あり / なし、dlx の fit、float32",
     "batch {batch}, float32, XLA off": "バッチ {batch}、float32、XLA なし",

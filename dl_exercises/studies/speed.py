@@ -91,11 +91,14 @@ def paired_steps_per_s(ctx, model, hand_pass, x, y, batch_size: int, steps: int,
     """dlx's ``fit`` and a hand-written pass, in turn: after each ``fit`` epoch, one hand-written pass.
 
     On a shared or throttled machine the speed drifts within a run; pairing each epoch with the pass right
-    after it keeps their ratio meaningful. The first epoch (tracing) and its pass are not counted.
+    after it keeps their ratio meaningful. The process's CPU seconds of each epoch and each pass are counted too:
+    the work a step costs, which other processes on the cores change far less than the wall time. The first
+    epoch (tracing) and its pass are not counted.
 
     Returns:
-        {"dlx": steps/s (median epoch), "handwritten": steps/s (median pass), "ratio": median of the
-        rounds' dlx / hand-written, "ratios": each round's}.
+        {"dlx": steps/s (median epoch), "handwritten": steps/s (median pass), "ratio": median of the rounds'
+        dlx / hand-written steps/s, "ratios": each round's, "cpu_ratio": median of the rounds' hand-written CPU
+        seconds over dlx's (1: the same work a step; below 1: dlx's path costs more)}.
     """
     import numpy as np
 
@@ -104,18 +107,25 @@ def paired_steps_per_s(ctx, model, hand_pass, x, y, batch_size: int, steps: int,
 
     _, keras = tf_keras()
     n = steps * batch_size
-    times, passes = EpochTimes(), []
+    times, passes, fit_cpu, hand_cpu = EpochTimes(), [], [], []
 
-    class HandWrittenBetweenEpochs(keras.callbacks.Callback):
+    class CpuThenHandWritten(keras.callbacks.Callback):
+        def on_epoch_begin(self, epoch, logs=None):
+            self._cpu = time.process_time()
+
         def on_epoch_end(self, epoch, logs=None):
+            fit_cpu.append(time.process_time() - self._cpu)
+            cpu = time.process_time()
             passes.append(hand_pass())
+            hand_cpu.append(time.process_time() - cpu)
 
     model.fit(_take(x, 0, n), y[:n], batch_size=batch_size, epochs=rounds + 1, shuffle=False, verbose=0,
               callbacks=[times.callback(), *ctx.callbacks(epochs=rounds + 1, label=label, run=label),
-                         HandWrittenBetweenEpochs()])
+                         CpuThenHandWritten()])
     ratios = [hand / fit for fit, hand in zip(times.times[1:], passes[1:])]
+    cpu_ratios = [hand / fit for fit, hand in zip(fit_cpu[1:], hand_cpu[1:])]
     return {"dlx": steps / times.seconds_per_epoch, "handwritten": steps / float(np.median(passes[1:])),
-            "ratio": float(np.median(ratios)), "ratios": ratios}
+            "ratio": float(np.median(ratios)), "ratios": ratios, "cpu_ratio": float(np.median(cpu_ratios))}
 
 
 def training_flops_per_step(forward_mult_adds_per_sample: int, batch_size: int) -> float:
