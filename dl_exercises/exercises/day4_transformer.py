@@ -44,6 +44,7 @@ def _dates(ctx, p, settings):
     """Dates → ISO (character level): ``model.fit`` on padded arrays; accuracy of greedy and beam decoding."""
     from ..studies.translation import loops, report
     from ..studies.translation.config import XLA_NOTE
+    from ..train.precision import precision_policy, resolve
 
     data = ctx.load_data("dates", n_train=p["n_train"], n_test=p["n_test"])
     e = data.extra
@@ -56,7 +57,8 @@ def _dates(ctx, p, settings):
         tgt_vocab = src_vocab
     src_train, tgt_train = arrays["src_train"], arrays["tgt_train"]
     max_target = tgt_train.shape[1] - 1
-    models = loops.build_model(settings, len(src_vocab), len(tgt_vocab), max(src_train.shape[1], max_target) + 1)
+    with precision_policy(resolve(p["precision"])):
+        models = loops.build_model(settings, len(src_vocab), len(tgt_vocab), max(src_train.shape[1], max_target) + 1)
     batches = loops.array_batches(src_train, tgt_train, p["batch_size"], p["epochs"], ctx.seed, p["bucket"])
     steps_per_epoch = batches[-1]
     loops.compile_model(models.model, settings, steps_per_epoch)

@@ -367,8 +367,8 @@ JA_PARAMS: dict[str, str] = {
     "batches of similar source length, trimmed to their longest (less padding; on dates it learned slower)":
         "入力の長さが近い文でバッチを作り、その最長に合わせて切り詰める (パディングが減る; dates では学習が遅かった)",
     "compile the training step with XLA": "学習ステップを XLA でコンパイルする",
-    "enja: auto = mixed bfloat16 where the CPU/GPU computes it natively, else float32":
-        "enja: auto = CPU/GPU がネイティブに計算できれば混合 bfloat16、できなければ float32",
+    "auto = mixed bfloat16 where the CPU/GPU computes it natively, else float32":
+        "auto = CPU/GPU がネイティブに計算できれば混合 bfloat16、できなければ float32",
     "beam search divides log-probabilities by length**this": "ビームサーチで対数確率を 長さ**この値 で割る",
     # the registry's text ends in "; " (translate strips the space and looks the rest up)
     "stop training after this many minutes (0 = run every epoch)": "この分数を過ぎたら学習を止める (0 = すべてのエポックを実行)",
