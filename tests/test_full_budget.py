@@ -71,3 +71,38 @@ def test_a_run_that_shared_its_cores_is_marked():
     first = busy_cpu_seconds()
     sum(i * i for i in range(300_000))  # some CPU work of this process
     assert first is None or busy_cpu_seconds() >= first
+
+
+def test_the_measured_time_names_the_data_that_ran(tmp_path):
+    """A full run timed on a stand-in (mnist5k) says so wherever its time is quoted: a run on the real data set
+    a learner has may take many times longer."""
+    from typer.testing import CliRunner
+
+    from dl_exercises.cli.app import app
+    from dl_exercises.full_budget import measured_minutes
+
+    table = tmp_path / "full_budget.json"
+    table.write_text(json.dumps({"rows": [{"id": "x", "wall_s": 600.0, "machine": "a CPU", "data": ["mnist5k"]},
+                                          {"id": "y", "wall_s": 60.0, "machine": "a CPU", "data": []}]}))
+    assert measured_minutes("x", table) == (10.0, "a CPU", "mnist5k")
+    assert measured_minutes("y", table) == (1.0, "a CPU", "")
+    assert measured_minutes("z", table) is None
+    row = next(r for r in _table()["rows"] if r["data"])
+    shown = " ".join(CliRunner().invoke(app, ["show", row["id"]]).stdout.split())  # folded at 80 columns
+    assert f"measured with {', '.join(row['data'])} on {row['machine']}" in shown
+
+
+def test_a_long_full_run_is_announced_with_its_data_before_it_starts(monkeypatch):
+    from dl_exercises.cli import run as cli_run
+    from dl_exercises.registry import get_exercise
+
+    notices = []
+
+    class Render:
+        def notice(self, text):
+            notices.append(text)
+
+    monkeypatch.setattr("dl_exercises.full_budget.measured_minutes", lambda ident: (95.0, "a CPU", "fashion_mnist"))
+    cli_run._announce_full_time(get_exercise("day2.cnn_architectures").plan("full", 0, {}), Render())
+    assert len(notices) == 1
+    assert "took 95 min with fashion_mnist on a CPU" in notices[0] and "over 60 min" in notices[0]

@@ -166,7 +166,10 @@ def print_spec(spec, lang: str = "en") -> None:
 
     measured = measured_minutes(spec.id)
     if measured is not None:
-        stdout.print(translate(f"full budget: {measured[0]:.1f} min measured on {measured[1]} (data/full_budget.md)", lang))
+        minutes, machine, data = measured
+        with_data = f" with {data}" if data else ""
+        stdout.print(translate(f"full budget: {minutes:.1f} min measured{with_data} on {machine} (data/full_budget.md)",
+                               lang))
 
 
 def print_comparison(comparison: dict, lang: str = "en") -> None:

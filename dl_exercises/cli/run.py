@@ -44,9 +44,11 @@ def _announce_full_time(plan: Plan, render) -> None:
     measured = measured_minutes(plan.spec.id)
     if measured is None or measured[0] < 1.0:
         return
-    minutes, machine = measured
+    minutes, machine, data = measured
     warning = f" (over {LONG_MINUTES:.0f} min: consider --set max_train_minutes or a GPU)" if minutes > LONG_MINUTES else ""
-    render.notice(f"{plan.spec.id} --budget full took {minutes:.0f} min on {machine} (data/full_budget.md){warning}")
+    with_data = f" with {data}" if data else ""
+    render.notice(f"{plan.spec.id} --budget full took {minutes:.0f} min{with_data} on {machine} (data/full_budget.md)"
+                  f"{warning}")
 
 
 def check_resume(plan: Plan, folder: Path) -> None:

@@ -91,6 +91,10 @@ _CLI: dict[str, str] = {
         "{id} --budget full は {machine} で {minutes} 分かかりました (data/full_budget.md){warning}",
     "(over {limit} min: consider --set max_train_minutes or a GPU)":
         "({limit} 分超: --set max_train_minutes か GPU の利用を検討してください)",
+    "{id} --budget full took {minutes} min with {data} on {machine} (data/full_budget.md){warning}":
+        "{id} --budget full は {machine} で {data} を使って {minutes} 分かかりました (data/full_budget.md){warning}",
+    "full budget: {minutes} min measured with {data} on {machine} (data/full_budget.md)":
+        "full 予算: {machine} で {data} を使って {minutes} 分 (実測、data/full_budget.md)",
     "full budget: {minutes} min measured on {machine} (data/full_budget.md)":
         "full 予算: {machine} で {minutes} 分 (実測、data/full_budget.md)",
     "unknown {kind} {name}; did you mean {close}? ({hint})": "{kind} {name} はありません。もしかして {close} ですか? ({hint})",
