@@ -65,8 +65,9 @@ def _dates(ctx, p, settings):
     steps, stopped, train_s = loops.fit_arrays(
         models.model, batches, p["epochs"], training=ctx.training, max_seconds=p["max_train_minutes"] * 60.0,
         callbacks=ctx.callbacks(epochs=p["epochs"], label="transformer", steps_per_epoch=steps_per_epoch))
+    xla_ran = bool(models.model.jit_compile)  # what ran: Keras turns XLA off under DLX_DETERMINISTIC=1
     ctx.metric("train_steps_per_s", round(steps / train_s, 1), "steps/s",
-               note=f"batch {p['batch_size']}, jit_compile={p['jit_compile']}, first step's tracing included")
+               note=f"batch {p['batch_size']}, jit_compile={xla_ran}, first step's tracing included")
     if stopped:
         ctx.note(f"training stopped by max_train_minutes={p['max_train_minutes']:g} after {steps} steps "
                  f"({steps / steps_per_epoch:.2f} of {p['epochs']} epochs)")
