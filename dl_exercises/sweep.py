@@ -72,7 +72,12 @@ def run_once(exercise_id: str, backend: str, seed: int, timeout_s: float, budget
     except json.JSONDecodeError:
         last = (proc.stderr.strip().splitlines() or [""])[-1]
         return {"status": f"error (exit {proc.returncode}): {last}", "wall_s": wall, "targets": []}
-    run = {"status": payload["status"], "wall_s": wall, "cpu_s": cpu, "others_cpu_s": others,
+    return run_record(payload, budget=budget, wall_s=wall, cpu_s=cpu, others_cpu_s=others)
+
+
+def run_record(payload: dict, *, budget: str, wall_s: float, cpu_s: float, others_cpu_s: float | None) -> dict:
+    """What the table keeps of one run: its ``--json`` output, with the wall and CPU seconds measured around it."""
+    run = {"status": payload["status"], "wall_s": wall_s, "cpu_s": cpu_s, "others_cpu_s": others_cpu_s,
            "run_s": payload.get("wall_time_s"),
            "precision": payload.get("environment", {}).get("precision"), "params": payload.get("params"),
            "targets": [{"metric": t["metric"], "bound": t["bound"], "value": t["value"], "met": t["met"]}
