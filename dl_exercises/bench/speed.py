@@ -40,7 +40,7 @@ def speed_suite(ctx):
     from ..nn.flops import count_multiply_adds
     from ..studies import speed
     from ..studies.images import load_images
-    from ..train.fit import CONV_STEPS_PER_CALL, SHORT_STEPS_PER_CALL
+    from ..train.fit import CONV_STEPS_PER_CALL, MLP_STEPS_PER_CALL, SHORT_STEPS_PER_CALL
     from ..train.precision import native_bfloat16, precision_policy
 
     from ..errors import UsageError
@@ -64,7 +64,7 @@ def speed_suite(ctx):
     # the model, its data and loss, and the steps per compiled call its exercise trains with (examples.mnist_keras,
     # day2.deep_cnn, day4.transformer): "dlx fit" is the path the exercise runs
     cases = {"mlp": lambda: ("MLP 784-512-512-10", lambda: keras_mnist_mlp("speed_mlp"), x_flat, y_mnist, 128, sce(),
-                             None, SHORT_STEPS_PER_CALL),
+                             None, MLP_STEPS_PER_CALL),
              "cnn": lambda: ("DeepConvNet", lambda: deep_cnn(name="speed_deep_cnn"), x_img, y_mnist, 100,
                              sce(from_logits=True), None, CONV_STEPS_PER_CALL),
              "transformer": lambda: (*_transformer_case(ctx), SHORT_STEPS_PER_CALL)}

@@ -162,7 +162,7 @@ def mnist_keras(ctx):
     x_train, y_train, x_test, y_test, _ = load_images(ctx, p["n_train"], p["n_test"], "flat")
     tf, keras = ctx.tf_keras()
     from ..nn.course_examples import keras_mnist_mlp
-    from ..train.fit import SHORT_STEPS_PER_CALL
+    from ..train.fit import MLP_STEPS_PER_CALL
 
     targets = {"sparse": y_train, "categorical": np.eye(10, dtype=np.float32)[y_train]}
     steps = p["epochs"] * -(-len(x_train) // p["batch_size"])
@@ -172,7 +172,7 @@ def mnist_keras(ctx):
         model = keras_mnist_mlp(f"mlp_{kind}")
         lr = keras.optimizers.schedules.CosineDecay(p["lr"], steps) if p["schedule"] == "cosine" else p["lr"]
         model.compile(optimizer=keras.optimizers.Adam(lr), loss=loss, jit_compile=p["xla"],
-                      steps_per_execution=SHORT_STEPS_PER_CALL)
+                      steps_per_execution=MLP_STEPS_PER_CALL)
         if p["shift"]:
             data = {"x": shifted_epochs(x_train, targets[kind], p["batch_size"], p["shift"], ctx.seed)}
         else:

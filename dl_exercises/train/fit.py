@@ -19,11 +19,15 @@ import numpy as np
 
 from .batches import largest_divisor_at_most
 
-# Training steps per compiled call (Keras's ``steps_per_execution``) for models whose step is short: the MLPs and
-# the dates Transformer, a few ms to ~25 ms a step on 2 cores. Keras then fetches from the data iterator, runs the
+# Training steps per compiled call (Keras's ``steps_per_execution``) for models whose step is short: the dates
+# Transformer, ~15-25 ms a step on 2 cores. Keras then fetches from the data iterator, runs the
 # callbacks' batch hooks and hands back the logs once per call instead of once per step; Ctrl-C waits for the call
 # in progress (8 steps of 25 ms: 0.2 s). The gain is measured side by side by ``dlx bench speed``.
 SHORT_STEPS_PER_CALL = 8
+# The MNIST MLP (about 4 ms a step): 32 steps per call. `dlx bench speed`'s MLP, dlx's fit over the hand-written
+# step, AMD EPYC 2 cores, in turn in one sitting: at 8 per call 0.76 and 0.67 (CPU per step 0.879, 0.882), at 32 per
+# call 0.90 and 0.76 (CPU 0.944, 0.927); Ctrl-C waits for at most 32 × 4 ms.
+MLP_STEPS_PER_CALL = 32
 # The course's CNNs (25-45 ms a step on 2 cores): 4 steps per call. DeepConvNet's process CPU seconds per step,
 # quick data, 100 steps, AMD EPYC: hand-written 40.4-40.6 ms, dlx fit 41.6-44.1 ms, dlx fit with 4 per call 39.1 ms.
 CONV_STEPS_PER_CALL = 4
