@@ -565,8 +565,8 @@ _DAY4: dict[str, str] = {
     "Decoding {n} held-out {name} pairs": "取り置いた {name} の組 {n} 個のデコード",
     "Example translations (greedy)": "翻訳の例 (greedy)",
     "training: {steps} steps ({per} per epoch), {time} s; {xla}": "学習: {steps} ステップ (1 エポック {per})、{time} 秒; {xla}",
-    "jit_compile=False: XLA measured 0.6-1.9× (median of three 1.0×) the steps/s of graph mode on 2 busy CPU cores":
-        "jit_compile=False: 負荷のある 2 CPU コアで、XLA はグラフモードの steps/s の 0.6〜1.9 倍 (3 回の中央値 1.0 倍) と測定",
+    "XLA measured 1.38× the steps/s of graph mode for the quick model in dlx bench speed (2 idle CPU cores, AMD EPYC)":
+        "dlx bench speed で quick のモデルを測ると、XLA はグラフモードの steps/s の 1.38 倍 (空いた 2 CPU コア、AMD EPYC)",
     "dev and test scores use the moving average of the weights (momentum {ema})": "dev と test のスコアは重みの移動平均 (momentum {ema}) を使う",
     "greedy decoding, {n} test pairs": "greedy デコード、test の組 {n} 個",
     "beam width {width}, length penalty {penalty}, {n} dev lines; {score}": "ビーム幅 {width}、長さペナルティ {penalty}、dev {n} 行; {score}",

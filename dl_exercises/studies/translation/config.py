@@ -14,16 +14,16 @@ from typing import Any, Mapping
 
 from ...params import at_least, choice, flag, fraction, learning_rate, non_negative, positive, string
 
-# XLA or not (measure, then decide). Quick model (2+2 layers, d_model 64,
-# batch 64, dates), one process training a jit_compile=True and a False copy in
-# alternating epochs on the shared 2-core machine (load average 11-15), three times:
-#   64-step epochs:  XLA/plain median steps/s ratio 0.60 (plain 9.9-12.9, XLA 5.8-6.5)
-#   64-step epochs:  ratio 1.87 (plain 6.1-11.8, XLA 6.1-15.5)
-#   128-step epochs: ratio 1.01 (plain 12.1-13.4, XLA 12.3-16.0; best-of 1.19)
-# No consistent gain that the load noise does not swamp, and XLA adds its own
-# compile time, so jit_compile=False; --set jit_compile=true to try it.
-# The whole quick run measured 10.5 steps/s (3,125 steps in 299 s) at load ~14.
-XLA_NOTE = "jit_compile=False: XLA measured 0.6-1.9× (median of three 1.0×) the steps/s of graph mode on 2 busy CPU cores"
+# XLA or not (measure, then decide). Quick model (1+1 layers, d_model 64, batch 64, dates), AMD EPYC, 2 cores,
+# TF 2.21: `dlx bench speed` trains the model with XLA off, then on, in one process; with nothing else running,
+# XLA gave 1.38x the steps/s (earlier runs beside a training job: 1.08x-2.10x). Whole demo runs
+# (`dlx run day4.transformer`, 8 steps per call, one after another in one sitting): with XLA 26.3 s and 23.8 s
+# (63.9 and 70.4 steps/s, the first steps' compile included), without 26.8 s and 32.1 s (61.2 and 50.7 steps/s).
+# The quick budget turns it on (the first call compiles for a few seconds); the accuracy is unchanged (margin
+# table). An older measurement on a machine loaded 11-15 deep (ratios 0.60-1.87, median 1.0) had kept it off.
+# Keras turns jit_compile off under DLX_DETERMINISTIC=1; the steps/s note says what ran.
+XLA_NOTE = ("XLA measured 1.38× the steps/s of graph mode for the quick model in dlx bench speed "
+            "(2 idle CPU cores, AMD EPYC)")
 
 TRANSFORMER_PARAMS = {
     "epochs": positive(5, "training epochs"),
@@ -75,7 +75,8 @@ TRANSFORMER_BUDGETS = {
     #   1+1 layers, 3 epochs, paper's schedule: 0.999 / 0.975 / 0.988 (the step^-0.5 tail never anneals)
     #   1+1 layers, 2 epochs, cosine, warm-up 400: 1.0 / 0.989 / 0.999
     #   1+1 layers, 2 epochs, cosine, warm-up 100 at half scale (same peak): 1.0 / 1.0 / 1.0
-    "quick": {"num_layers": 1, "epochs": 2, "lr_schedule": "cosine", "warmup_steps": 100, "lr_scale": 0.5},
+    "quick": {"num_layers": 1, "epochs": 2, "lr_schedule": "cosine", "warmup_steps": 100, "lr_scale": 0.5,
+              "jit_compile": True},
     # full: the course's Transformer lab on small_parallel_enja (d_model 128, FFN 256, 3 + 3 layers, 6 heads of
     # d_k = d_v = 32, dropout 0.1, target embedding tied to the output projection, 15 epochs). 896-token batches
     # give 755 updates per epoch, about the course's 782 batches of 64 sentences. Measured (AMD EPYC, AVX-512
