@@ -54,9 +54,23 @@ def test_a_nan_loss_stops_fit_with_the_epoch_and_batch_that_made_it():
         _fit(y, Bars())
 
 
-@pytest.mark.parametrize("steps_per_execution", [1, 5])
+@pytest.mark.parametrize("steps_per_execution", [1, 5, 4])  # 4: the last call of a 10-step epoch names step 12
 def test_the_bar_reaches_every_step_and_each_epoch_writes_a_row(steps_per_execution):
     bars = Bars()
     ctx = _fit(np.zeros((40, 1), np.float32), bars, steps_per_execution)
     assert sum(bars.advanced) == 20 and all(n > 0 for n in bars.advanced) and bars.closed == 1
     assert [row["epoch"] for row in ctx.history] == [1, 2]
+
+
+def test_the_training_clock_counts_the_steps_that_ran_when_calls_overrun_an_epoch():
+    from dl_exercises.runtime import tf_keras
+    from dl_exercises.studies.translation.loops import train_clock
+
+    _, keras = tf_keras()
+    keras.utils.set_random_seed(0)
+    model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(1)])
+    model.compile("sgd", "mse", steps_per_execution=4)
+    clock = train_clock(0.0)
+    model.fit(np.ones((40, 3), np.float32), np.zeros((40, 1), np.float32), batch_size=4, epochs=2, verbose=0,
+              callbacks=[clock])
+    assert clock.steps == 20 and not clock.stopped

@@ -47,10 +47,11 @@ def progress_callbacks(
                 self._task.close()
                 check_finite(loss, f"in {label} at epoch {self._epoch + 1}, batch {batch + 1}")
             if steps_per_epoch:  # with steps_per_execution, Keras reports once per call: ``batch`` is its last step
+                done = min(batch + 1, steps_per_epoch)  # Keras's last call of an epoch may name steps past its end
                 with lock:  # worker threads may finish batches out of order: the bar only moves forward
-                    if batch + 1 > self._steps_seen:
-                        self._task.advance(batch + 1 - self._steps_seen)
-                        self._steps_seen = batch + 1
+                    if done > self._steps_seen:
+                        self._task.advance(done - self._steps_seen)
+                        self._steps_seen = done
 
         def on_epoch_begin(self, epoch, logs=None):
             self._epoch = epoch

@@ -102,9 +102,11 @@ def train_clock(limit_s: float):
             self._before_epoch = self.steps
 
         def on_train_batch_end(self, batch, logs=None):
-            # with steps_per_execution, Keras calls this once per compiled call: ``batch`` is its last step
+            # with steps_per_execution, Keras calls this once per compiled call: ``batch`` is its last step, not
+            # capped at the epoch's end (625 steps at 8 a call end at "631")
+            done = min(batch + 1, (self.params or {}).get("steps") or batch + 1)
             with self._lock:  # worker threads may finish calls out of order
-                self.steps = max(self.steps, self._before_epoch + batch + 1)
+                self.steps = max(self.steps, self._before_epoch + done)
             if limit_s and time.perf_counter() - self._start > limit_s:
                 self.model.stop_training = True
                 self.stopped = True
