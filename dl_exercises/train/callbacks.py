@@ -14,6 +14,13 @@ from typing import Callable
 import numpy as np
 
 
+def steps_done(batch: int, steps_per_epoch: int | None) -> int:
+    """Steps of the epoch done when Keras's batch hook names ``batch``: with steps_per_execution the hook runs once
+    per compiled call and names the call's last step, which Keras does not cap at the epoch's end (625 steps at 8
+    a call end at "631")."""
+    return min(batch + 1, steps_per_epoch) if steps_per_epoch else batch + 1
+
+
 def progress_callbacks(
     *,
     epochs: int,
@@ -47,7 +54,7 @@ def progress_callbacks(
                 self._task.close()
                 check_finite(loss, f"in {label} at epoch {self._epoch + 1}, batch {batch + 1}")
             if steps_per_epoch:  # with steps_per_execution, Keras reports once per call: ``batch`` is its last step
-                done = min(batch + 1, steps_per_epoch)  # Keras's last call of an epoch may name steps past its end
+                done = steps_done(batch, steps_per_epoch)
                 with lock:  # worker threads may finish batches out of order: the bar only moves forward
                     if done > self._steps_seen:
                         self._task.advance(done - self._steps_seen)

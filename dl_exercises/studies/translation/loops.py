@@ -83,6 +83,7 @@ def array_batches(source: np.ndarray, target: np.ndarray, batch_size: int, epoch
 def train_clock(limit_s: float):
     """A Keras callback that counts steps and stops training once ``limit_s`` seconds have passed (0 = never)."""
     from ...runtime import tf_keras
+    from ...train.callbacks import steps_done
 
     _, keras = tf_keras()
 
@@ -102,9 +103,7 @@ def train_clock(limit_s: float):
             self._before_epoch = self.steps
 
         def on_train_batch_end(self, batch, logs=None):
-            # with steps_per_execution, Keras calls this once per compiled call: ``batch`` is its last step, not
-            # capped at the epoch's end (625 steps at 8 a call end at "631")
-            done = min(batch + 1, (self.params or {}).get("steps") or batch + 1)
+            done = steps_done(batch, (self.params or {}).get("steps"))
             with self._lock:  # worker threads may finish calls out of order
                 self.steps = max(self.steps, self._before_epoch + done)
             if limit_s and time.perf_counter() - self._start > limit_s:
