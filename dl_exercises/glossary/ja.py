@@ -835,17 +835,25 @@ _STUDIES: dict[str, str] = {
         "確認テスト (Day3 Section3): LSTM は GRU よりパラメータが多い (ここでは {lstm} と {gru}; `dlx check lstm_vs_gru_parameters` が導く)。時間はこの実行で並べて測ったもの (グラフをトレースする最初のエポックを除く中央値)。",
     "--set models={models}: choose from {choices}": "--set models={models}: {choices} から選んでください",
     "{n}² tf.matmul, best of three": "{n}² の tf.matmul、3 回の最良", "{n}² tf.matmul in bfloat16": "bfloat16 での {n}² の tf.matmul",
-    "dlx's fit over the hand-written step, float32, XLA off: median of {n} epochs each paired with a hand-written pass "
-    "(from {low} to {high})":
-        "dlx の fit / 手書きのステップ、float32、XLA なし: 各エポックを直後の手書きの 1 巡と組にした {n} 組の中央値 ({low} から {high})",
+    "dlx's fit over the hand-written step, float32, XLA off: the fastest of {n} epochs over the fastest of the "
+    "hand-written passes run in turn with them (each pair's ratio from {low} to {high}, median {median})":
+        "dlx の fit / 手書きのステップ、float32、XLA なし: {n} エポックの最速 / それと交互に走らせた手書きの 1 巡の最速 (各組の比は {low} から {high}、中央値 {median})",
+    "dlx's fit over the hand-written step, float32, XLA off: the median of the pairs' ratios":
+        "dlx の fit / 手書きのステップ、float32、XLA なし: 各組の比の中央値",
     "the hand-written step's CPU seconds over dlx's fit's, per step, median of the pairs (1: the same work; below 1: "
     "dlx's path costs more)":
         "1 ステップあたりの CPU 秒: 手書きのステップ / dlx の fit、組の中央値 (1: 同じ仕事量、1 未満: dlx の経路の方が重い)",
     "achieved GFLOP/s of dlx's fit over the float32 matmul peak": "dlx の fit が達した GFLOP/s / float32 の matmul のピーク",
-    "mixed bfloat16 over float32, dlx fit": "混合 bfloat16 / float32、dlx の fit", "XLA on over off, dlx fit, float32": "XLA あり / なし、dlx の fit、float32",
-    "batch {batch}, float32, XLA off": "バッチ {batch}、float32、XLA なし",
-    "training steps/s on this machine (one process, side by side; the first epoch, which traces, untimed)":
-        "このマシンでの学習の steps/s (1 プロセスで並べて測定; トレースする最初のエポックは計測しない)",
+    "mixed bfloat16 over float32, dlx fit: the ratio of the two configurations' ratios to the hand-written float32 "
+    "step, fastest epoch to fastest pass (bfloat16's pairs from {low} to {high}, median {median})":
+        "混合 bfloat16 / float32、dlx の fit: 2 つの構成それぞれの手書きの float32 ステップに対する比 (最速のエポック / 最速の 1 巡) の比 (bfloat16 の各組は {low} から {high}、中央値 {median})",
+    "XLA on over off, dlx fit, float32: the ratio of the two configurations' ratios to the hand-written float32 "
+    "step, fastest epoch to fastest pass (XLA's pairs from {low} to {high}, median {median})":
+        "XLA あり / なし、dlx の fit、float32: 2 つの構成それぞれの手書きの float32 ステップに対する比 (最速のエポック / 最速の 1 巡) の比 (XLA の各組は {low} から {high}、中央値 {median})",
+    "batch {batch}, {steps} steps an epoch, float32, XLA off": "バッチ {batch}、1 エポック {steps} ステップ、float32、XLA なし",
+    "training steps/s on this machine, of the fastest timed epoch (one process, side by side; the first epoch, "
+    "which traces, untimed; × dlx float32 through the hand-written float32 step run in turn with each)":
+        "このマシンでの学習の steps/s、計測したエポックの最速 (1 プロセスで並べて測定; トレースする最初のエポックは計測しない; × dlx float32 は各構成と交互に走らせた手書きの float32 ステップを介した比)",
     "share of matmul peak": "matmul のピークに対する割合", "× dlx float32": "× dlx float32",
     "steps / call": "ステップ / 呼び出し",
     "GFLOP/s counts 2 FLOPs per multiply-add of the forward pass and twice that for the backward pass (conv and dense "

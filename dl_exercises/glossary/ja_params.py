@@ -476,10 +476,12 @@ JA_PARAMS: dict[str, str] = {
     "sine periods": "sin 波の周期数",
     "binary-addition training sequences": "2 進数の足し算の学習系列の数",
     # bench.speed
-    "training steps per timed epoch": "計測するエポックあたりの学習ステップ数",
-    "epochs per dlx measurement (the first, which traces, is not timed; in float32 each later one is paired with a "
-    "hand-written pass)":
-        "dlx の測定ごとのエポック数 (トレースする最初のエポックは計測しない。float32 では以降の各エポックを手書きの学習ステップ 1 巡と組にする)",
+    "training steps per timed epoch (0: as many as the hand-written step takes epoch_s seconds for, 8 to 400)":
+        "計測するエポックあたりの学習ステップ数 (0: 手書きの学習ステップで epoch_s 秒かかる数、8 から 400)",
+    "seconds of a timed epoch, when steps is 0": "steps が 0 のときの、計測するエポックの秒数",
+    "epochs per dlx measurement (the first, which traces, is not timed; each later one is paired with a "
+    "hand-written float32 pass)":
+        "dlx の測定ごとのエポック数 (トレースする最初のエポックは計測しない。以降の各エポックを手書きの float32 の学習ステップ 1 巡と組にする)",
     "matrix size of the matmul peak": "matmul のピークの行列サイズ",
     "comma-separated, of: mlp, cnn, transformer": "カンマ区切り、mlp, cnn, transformer から",
 }
