@@ -22,7 +22,7 @@ def test_gains_are_ratios_of_ratios_to_the_same_hand_written_step(monkeypatch):
 
     calls = []
 
-    def fake_pairs(ctx, model, hand_pass, x, y, batch_size, steps, label, rounds):
+    def fake_pairs(ctx, model, hand_pass, x, y, batch_size, steps, label, rounds, light_arrays):
         calls.append(hand_pass)
         ratio = 1.2 if "bfloat16" in label else 0.4 if "XLA" in label else 0.8  # fit / hand-written, per epoch
         return {"dlx": 100 * ratio, "handwritten": 100.0, "ratio": ratio, "ratios": [ratio] * rounds,

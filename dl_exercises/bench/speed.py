@@ -2,7 +2,9 @@
 
 For an MLP, the course's DeepConvNet and the quick Transformer: training
 steps/s of dlx's own path (``model.fit`` with dlx's progress and NaN-guard
-callbacks, and the steps per compiled call the model's exercise uses) against a hand-written ``tf.function`` step on the same model and
+callbacks, the steps per compiled call the model's exercise uses, and its input
+pipeline: ``train.arrays.fit_arrays`` for the image models, Keras's for the
+Transformer's arrays) against a hand-written ``tf.function`` step on the same model and
 batches (goal ≥ 0.9×), mixed bfloat16 against float32 where the CPU computes
 bfloat16 natively, XLA on against off; and the models' achieved GFLOP/s as a
 fraction of a matrix-multiply peak measured in the same run.
@@ -27,14 +29,17 @@ MODELS = ("mlp", "cnn", "transformer")
         "steps": non_negative(0, "training steps per timed epoch (0: as many as the hand-written step takes "
                                  "epoch_s seconds for, 8 to 400)"),
         "epoch_s": positive(0.5, "seconds of a timed epoch, when steps is 0"),
-        "epochs": at_least(2, 12, "epochs per dlx measurement (the first, which traces, is not timed; each later "
+        "epochs": at_least(2, 8, "epochs per dlx measurement (the first, which traces, is not timed; each later "
                                   "one is paired with a hand-written float32 pass)"),
         "peak_n": positive(2048, "matrix size of the matmul peak"),
         "models": string(",".join(MODELS), "comma-separated, of: " + ", ".join(MODELS)),
     },
     # Epochs of a set time, many of them: with five 100-step epochs (1-3 s for the CNN) the paired ratios of one run
     # went from 0.35 to 1.16 for the MLP and from 0.71 to 1.05 for the CNN (AMD EPYC, 2 cores, idle), and the CNN's
-    # median was 1.01 in one run and 0.81 in the next; eleven half-second pairs and their fastest epochs hold steadier.
+    # median was 1.01 in one run and 0.81 in the next; many short pairs and their fastest epochs hold steadier. Quick:
+    # seven pairs of 0.5 s, within the 120 s of a quick bench suite (eleven took 150-176 s); full: fifteen of 1 s. An
+    # epoch of array inputs costs fit about 20 ms outside its steps (tf.data's iterator, built and torn down; the
+    # Transformer, 32 and 96 steps: 10 + 11 ms), 4% of a 0.5 s epoch, 2% of a 1 s one, 0.25% of the demo's 8 s.
     budgets={"smoke": {"steps": 2, "epochs": 2, "peak_n": 256, "models": "mlp"}, "quick": {},
              "full": {"epochs": 16, "epoch_s": 1.0}},
 )
@@ -69,16 +74,17 @@ def speed_suite(ctx):
     x_flat, y_mnist, _, _, _ = load_images(ctx, 4000, 100, "flat")
     x_img = x_flat.reshape(-1, 28, 28, 1)
     sce = keras.losses.SparseCategoricalCrossentropy
-    # the model, its data and loss, and the steps per compiled call its exercise trains with (examples.mnist_keras,
-    # day2.deep_cnn, day4.transformer): "dlx fit" is the path the exercise runs
+    # the model, its data and loss, and the steps per compiled call and the input pipeline its exercise trains with
+    # (examples.mnist_keras and day2.deep_cnn on arrays: train.arrays.fit_arrays; day4.transformer: Keras's own):
+    # "dlx fit" is the path the exercise runs
     cases = {"mlp": lambda: ("MLP 784-512-512-10", lambda: keras_mnist_mlp("speed_mlp"), x_flat, y_mnist, 128, sce(),
-                             None, MLP_STEPS_PER_CALL),
+                             None, MLP_STEPS_PER_CALL, True),
              "cnn": lambda: ("DeepConvNet", lambda: deep_cnn(name="speed_deep_cnn"), x_img, y_mnist, 100,
-                             sce(from_logits=True), None, CONV_STEPS_PER_CALL),
-             "transformer": lambda: (*_transformer_case(ctx), SHORT_STEPS_PER_CALL)}
+                             sce(from_logits=True), None, CONV_STEPS_PER_CALL, True),
+             "transformer": lambda: (*_transformer_case(ctx), SHORT_STEPS_PER_CALL, False)}
     rows = []
     for key in chosen:
-        label, build, x, y, batch, loss, flops_per_sample, per_call = cases[key]()
+        label, build, x, y, batch, loss, flops_per_sample, per_call, light_arrays = cases[key]()
         configs = [("float32", False)] + ([("mixed_bfloat16", False)] if bf16 else []) + [("float32", True)]
         # The yardstick: a hand-written float32 step on a twin of the model. Every configuration's fit epochs are
         # paired with its passes, so a gain (bfloat16, XLA) is a ratio of two paired ratios and the drift of a shared
@@ -98,7 +104,7 @@ def speed_suite(ctx):
             model.compile(keras.optimizers.Adam(1e-3), loss, jit_compile=xla, steps_per_execution=per_call)
             with ctx.training():
                 paired = speed.paired_steps_per_s(ctx, model, hand_pass, x, y, batch, steps, name,
-                                                  rounds=p["epochs"] - 1)
+                                                  rounds=p["epochs"] - 1, light_arrays=light_arrays)
             base = base or paired
             gain = paired["ratio"] / base["ratio"]
             rows.append(_row(label, "dlx fit", precision, xla, per_call, paired["dlx"], gain, flops_per_sample, batch,

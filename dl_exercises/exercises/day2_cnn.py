@@ -153,6 +153,7 @@ def train_course_cnn(ctx, kind: str, *, precision: str = "float32", shift: int =
     from ..train.timing import EpochTimes
     from ..nn.day2_convnets import COURSE_CNNS
     from ..scratch.day2_convnets import NETS
+    from ..train.arrays import fit_arrays
     from ..train.augment import shifted_epochs
     from ..train.precision import precision_policy, resolve
 
@@ -172,16 +173,16 @@ def train_course_cnn(ctx, kind: str, *, precision: str = "float32", shift: int =
     model.compile(optimizer, keras.losses.SparseCategoricalCrossentropy(from_logits=True),
                   metrics=["accuracy"], jit_compile=False, steps_per_execution=CONV_STEPS_PER_CALL)
     times = EpochTimes()
-    if shift:
-        ctx.note(f"training recipe beyond the course's: each Keras training image moved by up to {shift} pixel(s), "
-                 "afresh each epoch")
-        data = {"x": shifted_epochs(x_train, y_train, p["batch_size"], shift, ctx.seed)}
-    else:
-        data = {"x": x_train, "y": y_train, "batch_size": p["batch_size"]}
+    callbacks = [times.callback(), *ctx.callbacks(epochs=p["epochs"], label=f"keras {kind}", run="keras")]
     with ctx.training():
-        model.fit(**data, epochs=p["epochs"], verbose=0,
-                  validation_data=(x_test, y_test),
-                  callbacks=[times.callback(), *ctx.callbacks(epochs=p["epochs"], label=f"keras {kind}", run="keras")])
+        if shift:
+            ctx.note(f"training recipe beyond the course's: each Keras training image moved by up to {shift} "
+                     "pixel(s), afresh each epoch")
+            model.fit(shifted_epochs(x_train, y_train, p["batch_size"], shift, ctx.seed), epochs=p["epochs"],
+                      verbose=0, validation_data=(x_test, y_test), callbacks=callbacks)
+        else:
+            fit_arrays(model, x_train, y_train, batch_size=p["batch_size"], epochs=p["epochs"], seed=ctx.seed,
+                       validation_data=(x_test, y_test), callbacks=callbacks)
     test_acc = float(model.evaluate(x_test, y_test, batch_size=500, verbose=0)[1])
     train_acc = float(model.evaluate(x_train, y_train, batch_size=500, verbose=0)[1])
     ctx.metric("test_accuracy", test_acc, note=f"Keras net in {precision}"

@@ -162,6 +162,7 @@ def mnist_keras(ctx):
     x_train, y_train, x_test, y_test, _ = load_images(ctx, p["n_train"], p["n_test"], "flat")
     tf, keras = ctx.tf_keras()
     from ..nn.course_examples import keras_mnist_mlp
+    from ..train.arrays import fit_arrays
     from ..train.fit import MLP_STEPS_PER_CALL
 
     targets = {"sparse": y_train, "categorical": np.eye(10, dtype=np.float32)[y_train]}
@@ -173,13 +174,14 @@ def mnist_keras(ctx):
         lr = keras.optimizers.schedules.CosineDecay(p["lr"], steps) if p["schedule"] == "cosine" else p["lr"]
         model.compile(optimizer=keras.optimizers.Adam(lr), loss=loss, jit_compile=p["xla"],
                       steps_per_execution=MLP_STEPS_PER_CALL)
-        if p["shift"]:
-            data = {"x": shifted_epochs(x_train, targets[kind], p["batch_size"], p["shift"], ctx.seed)}
-        else:
-            data = {"x": x_train, "y": targets[kind], "batch_size": p["batch_size"]}
+        callbacks = ctx.callbacks(epochs=p["epochs"], label=kind, run=kind)
         with ctx.training():
-            history = model.fit(**data, epochs=p["epochs"], verbose=0,
-                                callbacks=ctx.callbacks(epochs=p["epochs"], label=kind, run=kind))
+            if p["shift"]:
+                history = model.fit(shifted_epochs(x_train, targets[kind], p["batch_size"], p["shift"], ctx.seed),
+                                    epochs=p["epochs"], verbose=0, callbacks=callbacks)
+            else:
+                history = fit_arrays(model, x_train, targets[kind], batch_size=p["batch_size"], epochs=p["epochs"],
+                                     seed=ctx.seed, callbacks=callbacks)
         acc = accuracy(model, x_test, y_test)
         ctx.metric(f"test_accuracy_{kind}", acc)
         rows.append([loss, "integer" if kind == "sparse" else "one-hot", round(float(history.history["loss"][0]), 4), round(acc, 4)])

@@ -46,17 +46,6 @@ def _take(x, start: int, stop: int):
     return x[np.arange(start, stop) % len(x)]
 
 
-def fit_steps_per_s(ctx, model, x, y, batch_size: int, steps: int, label: str, epochs: int = 3) -> float:
-    """Steps/s of ``model.fit`` with ``ctx.callbacks``: ``epochs`` epochs of ``steps`` steps, the median after the first."""
-    from ..train.timing import EpochTimes
-
-    n = steps * batch_size
-    times = EpochTimes()
-    model.fit(_take(x, 0, n), _take(y, 0, n), batch_size=batch_size, epochs=epochs, shuffle=False, verbose=0,
-              callbacks=[times.callback(), *ctx.callbacks(epochs=epochs, label=label, run=label)])
-    return steps / times.seconds_per_epoch
-
-
 def handwritten_pass(model, loss_fn, optimizer, x, y, batch_size: int, steps: int, jit: bool = False):
     """A hand-written ``tf.function`` step (GradientTape + apply_gradients) over the same batches as ``fit``.
 
@@ -99,7 +88,8 @@ def steps_for_seconds(hand_pass, seconds: float, multiple: int, least: int = 8, 
     return max(multiple, steps // multiple * multiple)
 
 
-def paired_steps_per_s(ctx, model, hand_pass, x, y, batch_size: int, steps: int, label: str, rounds: int = 5) -> dict:
+def paired_steps_per_s(ctx, model, hand_pass, x, y, batch_size: int, steps: int, label: str, rounds: int = 5,
+                       light_arrays: bool = True) -> dict:
     """dlx's ``fit`` and a hand-written pass, in turn: after each ``fit`` epoch, one hand-written pass.
 
     Other work on the cores only ever slows an epoch down, and on this kind of host it does so often: epochs of the
@@ -109,7 +99,8 @@ def paired_steps_per_s(ctx, model, hand_pass, x, y, batch_size: int, steps: int,
     the fastest epoch and the fastest pass, which ran in turn in the same stretch, and the pairs' own ratios are
     kept to show the spread. The process's CPU seconds of each epoch and each pass are counted too: the work a step
     costs, which other processes change far less than the wall time. The first epoch (tracing) and its pass are not
-    counted.
+    counted. ``light_arrays``: fit through ``train.arrays.fit_arrays`` (the image exercises' path), else through
+    Keras's own pipeline for arrays (the sequence models').
 
     Returns:
         {"dlx": steps/s of the fastest epoch, "handwritten": steps/s of the fastest pass, "ratio": their ratio,
@@ -119,6 +110,7 @@ def paired_steps_per_s(ctx, model, hand_pass, x, y, batch_size: int, steps: int,
     import numpy as np
 
     from ..runtime import tf_keras
+    from ..train.arrays import fit_arrays
     from ..train.timing import EpochTimes
 
     _, keras = tf_keras()
@@ -135,9 +127,9 @@ def paired_steps_per_s(ctx, model, hand_pass, x, y, batch_size: int, steps: int,
             passes.append(hand_pass(steps))
             hand_cpu.append(time.process_time() - cpu)
 
-    model.fit(_take(x, 0, n), _take(y, 0, n), batch_size=batch_size, epochs=rounds + 1, shuffle=False, verbose=0,
-              callbacks=[times.callback(), *ctx.callbacks(epochs=rounds + 1, label=label, run=label),
-                         CpuThenHandWritten()])
+    fit = fit_arrays if light_arrays else type(model).fit
+    fit(model, _take(x, 0, n), _take(y, 0, n), batch_size=batch_size, epochs=rounds + 1, shuffle=False, verbose=0,
+        callbacks=[times.callback(), *ctx.callbacks(epochs=rounds + 1, label=label, run=label), CpuThenHandWritten()])
     ratios = [hand / fit for fit, hand in zip(times.times[1:], passes[1:])]
     cpu_ratios = [hand / fit for fit, hand in zip(fit_cpu[1:], hand_cpu[1:])]
     fastest_fit, fastest_pass = min(times.times[1:]), min(passes[1:])
