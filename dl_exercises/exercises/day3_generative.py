@@ -69,6 +69,7 @@ def autoencoder(ctx):
 
     from ..errors import UsageError
     from ..nn.vae import build_autoencoder, reconstruction_loss
+    from ..train.arrays import fit_arrays
 
     p = ctx.params
     try:
@@ -86,8 +87,8 @@ def autoencoder(ctx):
         model, _, _ = build_autoencoder(dim, p["hidden"], name=f"ae{dim}")
         model.compile(keras.optimizers.Adam(p["lr"]), loss=reconstruction_loss)
         with ctx.training():
-            model.fit(x_train, x_train, batch_size=p["batch_size"], epochs=p["epochs"], verbose=0,
-                      callbacks=ctx.callbacks(epochs=p["epochs"], label=f"autoencoder z={dim}", run=f"z={dim}"))  # fmt: skip
+            fit_arrays(model, x_train, x_train, batch_size=p["batch_size"], epochs=p["epochs"], seed=ctx.seed,
+                       callbacks=ctx.callbacks(epochs=p["epochs"], label=f"autoencoder z={dim}", run=f"z={dim}"))
         logits = np.asarray(model.predict(x_test, batch_size=1024, verbose=0))
         recon[dim] = _sigmoid(logits)
         bce = float(np.mean(_bce_per_image(x_test, logits)))
@@ -127,6 +128,7 @@ def vae(ctx):
     """VAE on MNIST: z = μ + σε, KL(q(z|x) ‖ N(0, I)); ELBO table, samples and a 2-D latent map (Day3 Section5)."""
     import numpy as np
     from ..nn.vae import build_vae, reconstruction_loss
+    from ..train.arrays import fit_arrays
 
     p = ctx.params
     data = ctx.load_data("mnist", n_train=p["n_train"], n_test=p["n_test"])
@@ -135,8 +137,8 @@ def vae(ctx):
     model, encoder, decoder = build_vae(p["latent_dim"], p["hidden"], beta=p["beta"], seed=ctx.seed)
     model.compile(keras.optimizers.Adam(p["lr"]), loss=reconstruction_loss)
     with ctx.training():
-        model.fit(x_train, x_train, batch_size=p["batch_size"], epochs=p["epochs"], verbose=0,
-                  callbacks=ctx.callbacks(epochs=p["epochs"], label="VAE"))  # fmt: skip
+        fit_arrays(model, x_train, x_train, batch_size=p["batch_size"], epochs=p["epochs"], seed=ctx.seed,
+                   callbacks=ctx.callbacks(epochs=p["epochs"], label="VAE"))
 
     # ELBO on the test set, computed outside Keras: E_q[log p(x|z)] by sampling, KL in closed form
     rng = np.random.default_rng(ctx.seed)

@@ -92,10 +92,10 @@ def paired_steps_per_s(ctx, model, hand_pass, x, y, batch_size: int, steps: int,
                        light_arrays: bool = True) -> dict:
     """dlx's ``fit`` and a hand-written pass, in turn: after each ``fit`` epoch, one hand-written pass.
 
-    Other work on the cores only ever slows an epoch down, and on this kind of host it does so often: epochs of the
-    same 160 MLP steps took from 447 to 952 ms alone (numpy matmuls stayed within ±5%); a slow DeepConvNet epoch
-    took twice the wall time of a fast one for the same CPU seconds, with one CPU counted idle throughout (no
-    steal): the threads waited for each other, in phases that come and go with the host. So the rates are those of
+    Waiting only ever slows an epoch down, and on this 2-core host it does so often: epochs of the same 160 MLP steps
+    took from 447 to 952 ms (numpy matmuls stayed within ±5%); a slow DeepConvNet epoch took twice the wall time of
+    a fast one for the same CPU seconds, with one CPU counted idle throughout and no steal. Most slow epochs came
+    from Keras's pipeline for arrays (``train/arrays.py``), the rest from the host. So the rates are those of
     the fastest epoch and the fastest pass, which ran in turn in the same stretch, and the pairs' own ratios are
     kept to show the spread. The process's CPU seconds of each epoch and each pass are counted too: the work a step
     costs, which other processes change far less than the wall time. The first epoch (tracing) and its pass are not
