@@ -70,7 +70,6 @@ def segmentation(ctx):
     from ..nn.segmentation import (BUILDERS, DILATION_RATES, MaxPoolingWithArgmax2D, MaxUnpooling2D, class_iou,
                                    confusion_matrix, mean_iou, measured_receptive_field, pixel_accuracy,
                                    receptive_field)
-    from ..train.arrays import fit_arrays
     from ..train.timing import EpochTimes
 
     p = ctx.params
@@ -104,8 +103,8 @@ def segmentation(ctx):
         times = EpochTimes()
         start = time.perf_counter()
         with ctx.training():
-            fit_arrays(model, data.x_train, data.y_train, batch_size=p["batch_size"], epochs=p["epochs"],
-                       seed=ctx.seed, callbacks=[times.callback(), *ctx.callbacks(p["epochs"], label, run=key)])
+            model.fit(data.x_train, data.y_train, batch_size=p["batch_size"], epochs=p["epochs"], verbose=0,
+                      callbacks=[times.callback(), *ctx.callbacks(p["epochs"], label, run=key)])
         train_s = time.perf_counter() - start
         logits = model.predict(data.x_test, batch_size=100, verbose=0)
         predicted = np.argmax(logits, axis=-1)
