@@ -74,9 +74,10 @@ def speed_suite(ctx):
     x_flat, y_mnist, _, _, _ = load_images(ctx, 4000, 100, "flat")
     x_img = x_flat.reshape(-1, 28, 28, 1)
     sce = keras.losses.SparseCategoricalCrossentropy
-    # the model, its data and loss, and the steps per compiled call and the input pipeline its exercise trains with
-    # (examples.mnist_keras and day2.deep_cnn on arrays: train.arrays.fit_arrays; day4.transformer: Keras's own):
-    # "dlx fit" is the path the exercise runs
+    # the model, its data and loss, and the steps per compiled call and the input pipeline its exercise trains with:
+    # "dlx fit" is the path the exercise runs (examples.mnist_keras's and day2.deep_cnn's arrays, their full budgets,
+    # through train.arrays.fit_arrays; their quick budgets shift the images afresh each epoch in a keras PyDataset,
+    # which is not measured here; day4.transformer through Keras's own pipeline)
     cases = {"mlp": lambda: ("MLP 784-512-512-10", lambda: keras_mnist_mlp("speed_mlp"), x_flat, y_mnist, 128, sce(),
                              None, MLP_STEPS_PER_CALL, True),
              "cnn": lambda: ("DeepConvNet", lambda: deep_cnn(name="speed_deep_cnn"), x_img, y_mnist, 100,
