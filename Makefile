@@ -39,7 +39,8 @@ demo: setup
 
 # Two workers (pytest-xdist) on 2 cores: most tests are small smoke runs whose time is Python, not TensorFlow's
 # threads. Measured beside a full-budget training job that kept both cores busy: 9.2 min without the enja tests,
-# 12.5 min with them (948 tests). On idle cores: 6.9 min for 950 tests, where one process took 11.8 min.
+# 12.5 min with them (948 tests). On idle cores: 6.9 min for 950 tests, where one process took 11.8 min; 9.0 min
+# for 957 tests on 2026-12-07.
 test: setup
 	$(PY) -m pytest -q -n auto --maxprocesses 4
 
