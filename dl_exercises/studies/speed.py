@@ -127,9 +127,12 @@ def paired_steps_per_s(ctx, model, hand_pass, x, y, batch_size: int, steps: int,
             passes.append(hand_pass(steps))
             hand_cpu.append(time.process_time() - cpu)
 
-    fit = fit_arrays if light_arrays else type(model).fit
-    fit(model, _take(x, 0, n), _take(y, 0, n), batch_size=batch_size, epochs=rounds + 1, shuffle=False, verbose=0,
-        callbacks=[times.callback(), *ctx.callbacks(epochs=rounds + 1, label=label, run=label), CpuThenHandWritten()])
+    callbacks = [times.callback(), *ctx.callbacks(epochs=rounds + 1, label=label, run=label), CpuThenHandWritten()]
+    run = dict(batch_size=batch_size, epochs=rounds + 1, shuffle=False, verbose=0, callbacks=callbacks)
+    if light_arrays:
+        fit_arrays(model, _take(x, 0, n), _take(y, 0, n), **run)
+    else:
+        model.fit(_take(x, 0, n), _take(y, 0, n), **run)
     ratios = [hand / fit for fit, hand in zip(times.times[1:], passes[1:])]
     cpu_ratios = [hand / fit for fit, hand in zip(fit_cpu[1:], hand_cpu[1:])]
     fastest_fit, fastest_pass = min(times.times[1:]), min(passes[1:])

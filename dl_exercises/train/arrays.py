@@ -27,20 +27,17 @@ def epoch_orders(n: int, epochs: int, shuffle: bool, seed: int) -> np.ndarray:
     return np.stack([rng.permutation(n).astype(np.int32) for _ in range(epochs)])
 
 
-def array_batches(x: ArrayOrArrays, y: np.ndarray | None, *, batch_size: int, epochs: int, shuffle: bool = True,
-                  seed: int = 0, sample_weight: np.ndarray | None = None):
-    """The whole run's batches as one ``tf.data.Dataset``, and the steps of one epoch.
+def gather_batches(x: ArrayOrArrays, y: np.ndarray | None, batches: np.ndarray | Sequence[np.ndarray],
+                   sample_weight: np.ndarray | None = None):
+    """A ``tf.data.Dataset`` of ``(x[rows], y[rows], sample_weight[rows])`` for each index batch, in order.
 
-    Each epoch reads the rows in its own order (``epoch_orders``), ``batch_size`` at a time; the last batch of an
-    epoch is short when ``batch_size`` does not divide the rows, as in Keras's ``fit``.
+    ``batches`` is a (steps, batch) int array (a static batch dimension) or a list of index arrays (short ones
+    allowed). The arrays become tensors once; each batch is one gather, prefetched 2 ahead.
     """
     from ..runtime import tf_keras
 
     tf, _ = tf_keras()
     many = isinstance(x, (list, tuple))
-    n = len(x[0] if many else x)
-    steps = math.ceil(n / batch_size)
-    orders = epoch_orders(n, epochs, shuffle, seed)
     xs = tuple(tf.constant(a) for a in x) if many else tf.constant(x)
     rest = [tf.constant(a) for a in (y, sample_weight) if a is not None]
 
@@ -48,15 +45,31 @@ def array_batches(x: ArrayOrArrays, y: np.ndarray | None, *, batch_size: int, ep
         features = tuple(tf.gather(a, rows) for a in xs) if many else tf.gather(xs, rows)
         return (features, *(tf.gather(a, rows) for a in rest))
 
-    if n % batch_size == 0:  # every batch full: a static batch dimension
-        rows = tf.data.Dataset.from_tensor_slices(orders.reshape(-1, batch_size))
+    if isinstance(batches, np.ndarray):
+        rows = tf.data.Dataset.from_tensor_slices(batches.astype(np.int32))
     else:
-        flat = tf.constant(orders.reshape(-1))
-        starts = (np.arange(epochs)[:, None] * n + np.arange(steps)[None, :] * batch_size).reshape(-1)
-        sizes = np.tile(np.minimum(batch_size, n - np.arange(steps) * batch_size), epochs)
-        rows = tf.data.Dataset.from_tensor_slices((starts.astype(np.int64), sizes.astype(np.int64))).map(
-            lambda start, size: tf.slice(flat, [start], [size]))
-    return rows.map(take).prefetch(2), steps
+        sizes = np.array([len(b) for b in batches], dtype=np.int64)
+        flat = tf.constant(np.concatenate([np.asarray(b, dtype=np.int32) for b in batches]))
+        starts = np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(np.int64)
+        rows = tf.data.Dataset.from_tensor_slices((starts, sizes)).map(lambda a, n: tf.slice(flat, [a], [n]))
+    return rows.map(take).prefetch(2)
+
+
+def array_batches(x: ArrayOrArrays, y: np.ndarray | None, *, batch_size: int, epochs: int, shuffle: bool = True,
+                  seed: int = 0, sample_weight: np.ndarray | None = None):
+    """The whole run's batches as one ``tf.data.Dataset``, and the steps of one epoch.
+
+    Each epoch reads the rows in its own order (``epoch_orders``), ``batch_size`` at a time; the last batch of an
+    epoch is short when ``batch_size`` does not divide the rows, as in Keras's ``fit``.
+    """
+    n = len(x[0] if isinstance(x, (list, tuple)) else x)
+    steps = math.ceil(n / batch_size)
+    orders = epoch_orders(n, epochs, shuffle, seed)
+    if n % batch_size == 0:  # every batch full: a static batch dimension
+        batches = orders.reshape(-1, batch_size)
+    else:
+        batches = [order[i:i + batch_size] for order in orders for i in range(0, n, batch_size)]
+    return gather_batches(x, y, batches, sample_weight), steps
 
 
 def fit_arrays(model, x: ArrayOrArrays, y: np.ndarray | None = None, *, batch_size: int = 32, epochs: int = 1,

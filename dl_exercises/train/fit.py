@@ -17,6 +17,7 @@ from typing import Any, Callable, ContextManager, Sequence
 
 import numpy as np
 
+from .arrays import gather_batches
 from .batches import largest_divisor_at_most
 
 # Training steps per compiled call (Keras's ``steps_per_execution``) for models whose step is short: the dates
@@ -26,7 +27,8 @@ from .batches import largest_divisor_at_most
 SHORT_STEPS_PER_CALL = 8
 # The MNIST MLP (about 4 ms a step): 32 steps per call. `dlx bench speed`'s MLP, dlx's fit over the hand-written
 # step, AMD EPYC 2 cores, in turn in one sitting: at 8 per call 0.76 and 0.67 (CPU per step 0.879, 0.882), at 32 per
-# call 0.90 and 0.76 (CPU 0.944, 0.927); Ctrl-C waits for at most 32 × 4 ms.
+# call 0.90 and 0.76 (CPU 0.944, 0.927); Ctrl-C waits for at most 32 × 4 ms. (Those epochs were the 31 batches of
+# 4,000 images, where tf.data's per-epoch work weighed; with 1 s epochs and train.arrays.fit_arrays: 1.13.)
 MLP_STEPS_PER_CALL = 32
 # The course's CNNs (25-45 ms a step on 2 cores): 4 steps per call. DeepConvNet's process CPU seconds per step,
 # quick data, 100 steps, AMD EPYC: hand-written 40.4-40.6 ms, dlx fit 41.6-44.1 ms, dlx fit with 4 per call 39.1 ms.
@@ -62,19 +64,13 @@ def fit_on_batches(
     Returns:
         the Keras ``History``.
     """
-    from ..runtime import tf_keras
-
-    tf, _ = tf_keras()
     steps = len(batches)
     if steps == 0:
         raise ValueError("fit_on_batches: no batches, Received: batches=[]")
     per_epoch = largest_divisor_at_most(steps, math.ceil(steps / max(1, min(rows, steps))))
     epochs = steps // per_epoch
     model.compile(**compile_kwargs, steps_per_execution=largest_divisor_at_most(per_epoch, steps_per_call))
-    ragged = not isinstance(batches, np.ndarray)
-    index = tf.ragged.constant([np.asarray(b) for b in batches]) if ragged else tf.constant(batches.astype(np.int32))
-    xs, ys = tf.constant(x), tf.constant(y)
-    stream = tf.data.Dataset.from_tensor_slices(index).map(lambda i: (tf.gather(xs, i), tf.gather(ys, i))).prefetch(4)
+    stream = gather_batches(x, y, batches)
     keras_callbacks = [] if callbacks is None else callbacks(epochs=epochs, steps_per_epoch=per_epoch)
     with training():
         return model.fit(
